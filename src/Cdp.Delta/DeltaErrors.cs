@@ -25,7 +25,7 @@ public sealed class DeltaException : Exception
 }
 
 /// <summary>Every user-facing Delta error is built here, so their wording stays consistent.</summary>
-internal static class DeltaErrors
+public static class DeltaErrors
 {
     public static DeltaException NotATable(string location)
         => new(DeltaErrorKind.NotATable, $"'{location}' is not a Delta table: it has no _delta_log folder with commits. Create it by writing to it, or check the path.");

@@ -77,6 +77,8 @@ public abstract record FilePredicate
             var max = Typed(type, stats.Max(Column));
             // Spark truncates string bounds to 32 characters: a truncated max is not an upper bound.
             if (max is string s && s.Length >= 32) max = null;
+            // Timestamp bounds are truncated to the millisecond: the true max may lie up to 1 ms above.
+            if (max is DateTimeOffset maxTime) max = maxTime.AddMilliseconds(1);
             var target = Typed(type, Value);
             if (target is null) return true;
             return Op switch

@@ -1,0 +1,138 @@
+using System.Data.Common;
+using DuckDB.NET.Data;
+
+namespace Cdp.Engine;
+
+/// <summary>
+/// One embedded DuckDB database (in memory, or a catalog file). Statements run one at a time on its connection;
+/// every call is cancellable (cancellation interrupts the running statement). The session time zone is UTC so
+/// that Delta timestamps (instants) and timestamp_ntz values convert without shifting.
+/// </summary>
+public sealed class DuckDbEngine : IAsyncDisposable, IDisposable
+{
+    private readonly DuckDBConnection _connection;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <param name="databasePath">A DuckDB database file, or null for an in-memory database.</param>
+    /// <param name="cacheDirectory">Where remote data files are cached for reading; default under the temp folder.</param>
+    public DuckDbEngine(string? databasePath = null, string? cacheDirectory = null, int? threads = null)
+    {
+        _connection = new DuckDBConnection(databasePath is null ? "DataSource=:memory:" : $"DataSource={databasePath}");
+        _connection.Open();
+        CacheDirectory = cacheDirectory ?? Path.Combine(Path.GetTempPath(), "cdp-cache");
+        ExecuteCore("SET TimeZone = 'UTC'");
+        if (threads is { } t) ExecuteCore($"SET threads = {t}");
+    }
+
+    /// <summary>Local folder where copies of remote data files are kept for DuckDB to read.</summary>
+    public string CacheDirectory { get; }
+
+    /// <summary>Runs statements that return nothing (several may be separated by ';').</summary>
+    public Task ExecuteAsync(string sql, CancellationToken cancellationToken = default)
+        => RunAsync(sql, cmd => { cmd.ExecuteNonQuery(); return 0; }, cancellationToken);
+
+    /// <summary>Runs a query and materialises its result.</summary>
+    public Task<QueryResult> QueryAsync(string sql, CancellationToken cancellationToken = default)
+        => RunAsync(sql, cmd =>
+        {
+            using var reader = cmd.ExecuteReader();
+            var columns = Enumerable.Range(0, reader.FieldCount).Select(i => new ResultColumn(reader.GetName(i), TypeName(reader, i))).ToList();
+            var rows = new List<object?[]>();
+            while (reader.Read())
+            {
+                var row = new object?[reader.FieldCount];
+                for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                rows.Add(row);
+            }
+            return new QueryResult(columns, rows);
+        }, cancellationToken);
+
+    /// <summary>Streams a query's rows to <paramref name="onRow"/> without materialising them.</summary>
+    public Task<long> StreamAsync(string sql, Action<DbDataReader> onRow, CancellationToken cancellationToken = default)
+        => RunAsync(sql, cmd =>
+        {
+            using var reader = cmd.ExecuteReader();
+            long n = 0;
+            while (reader.Read())
+            {
+                onRow(reader);
+                n++;
+            }
+            return n;
+        }, cancellationToken);
+
+    /// <summary>The column names and DuckDB types a query would return, without running it.</summary>
+    public async Task<IReadOnlyList<ResultColumn>> DescribeAsync(string sql, CancellationToken cancellationToken = default)
+    {
+        var result = await QueryAsync("DESCRIBE " + sql, cancellationToken).ConfigureAwait(false);
+        return result.Rows.Select(r => new ResultColumn((string)r[0]!, (string)r[1]!)).ToList();
+    }
+
+    private static string TypeName(DbDataReader reader, int ordinal)
+    {
+        try
+        {
+            return reader.GetDataTypeName(ordinal);
+        }
+        catch (NotSupportedException)
+        {
+            return "UNKNOWN";
+        }
+    }
+
+    private async Task<T> RunAsync<T>(string sql, Func<DuckDBCommand, T> run, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await Task.Run(() =>
+            {
+                using var cmd = _connection.CreateCommand();
+                cmd.CommandText = sql;
+                using var registration = cancellationToken.Register(() => cmd.Cancel());
+                try
+                {
+                    return run(cmd);
+                }
+                catch (DuckDBException e) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw new OperationCanceledException("The statement was cancelled.", e, cancellationToken);
+                }
+                catch (DuckDBException e)
+                {
+                    throw new SqlEngineException(FirstLines(e.Message), sql, e);
+                }
+            }, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private void ExecuteCore(string sql)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    private static string FirstLines(string message)
+    {
+        var lines = message.Split('\n');
+        return string.Join('\n', lines.Take(6)).Trim();
+    }
+
+    public void Dispose()
+    {
+        _connection.Dispose();
+        _gate.Dispose();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,42 @@
+using Cdp.Delta;
+using Cdp.Engine;
+using Cdp.Storage;
+
+namespace Cdp.Engine.Tests;
+
+/// <summary>A temp folder holding one table, with an engine and writer over it.</summary>
+public sealed class LocalTable : IAsyncDisposable
+{
+    public LocalTable()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "cdp-test-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Root);
+        Store = new LocalObjectStore(Root);
+        Engine = new DuckDbEngine();
+        Table = new DeltaTable(Store, new DuckDbCheckpointFormat(Engine));
+        Writer = new DeltaWriter(Engine);
+    }
+
+    public string Root { get; }
+
+    public LocalObjectStore Store { get; }
+
+    public DuckDbEngine Engine { get; }
+
+    public DeltaTable Table { get; }
+
+    public DeltaWriter Writer { get; }
+
+    public async Task<QueryResult> ReadAsync(string select = "*", string orderBy = "1", long? version = null)
+    {
+        var snapshot = await Table.GetSnapshotAsync(version);
+        var scan = await SnapshotScan.BuildAsync(Engine, Store, snapshot);
+        return await Engine.QueryAsync($"SELECT {select} FROM ({scan}) AS t ORDER BY {orderBy}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Engine.DisposeAsync();
+        try { Directory.Delete(Root, true); } catch (IOException) { }
+    }
+}

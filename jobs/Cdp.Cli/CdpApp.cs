@@ -1,0 +1,97 @@
+using Cdp.Cli.Commands;
+using Cdp.Delta;
+using Cdp.Engine;
+using Cdp.Lake;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Cdp.Cli;
+
+/// <summary>The <c>cdp</c> command line: the one composition root of the product's jobs.</summary>
+public static class CdpApp
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(stdout),
+            Ansi = Console.IsOutputRedirected ? AnsiSupport.No : AnsiSupport.Detect,
+            Interactive = Console.IsOutputRedirected ? InteractionSupport.No : InteractionSupport.Detect,
+        });
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("cdp");
+            config.Settings.Console = console;
+            config.Settings.PropagateExceptions = true;
+            config.Settings.StrictParsing = true;
+            config.AddExample("demo");
+            config.AddExample("lake", "append", "./lake/bronze/customers", "customers.csv");
+            config.AddExample("sql", "\"SELECT count(*) FROM bronze.customers\"", "--lake", "./lake");
+
+            config.AddCommand<DemoCommand>("demo")
+                .WithDescription("Runs the end-to-end demo on an embedded local lake (no configuration needed).")
+                .WithExample("demo")
+                .WithExample("demo", "--lake", "/tmp/lake", "--format", "json");
+
+            config.AddBranch("lake", lake =>
+            {
+                lake.SetDescription("Delta Lake tables: append files, export snapshots, inspect history, vacuum.");
+                lake.AddCommand<LakeAppendCommand>("append")
+                    .WithDescription("Appends a CSV, JSON-lines or Parquet file to a Delta table, creating the table when absent.")
+                    .WithExample("lake", "append", "./lake/bronze/orders", "orders.jsonl")
+                    .WithExample("lake", "append", "./lake/bronze/orders", "orders.csv", "--partition-by", "country", "--app-id", "orders-feed", "--app-version", "42");
+                lake.AddCommand<LakeExportCommand>("export")
+                    .WithDescription("Writes a table's snapshot (latest, or as of a version or timestamp) as one Parquet file.")
+                    .WithExample("lake", "export", "./lake/bronze/orders", "orders.parquet")
+                    .WithExample("lake", "export", "./lake/bronze/orders", "orders-v3.parquet", "--version", "3");
+                lake.AddCommand<LakeHistoryCommand>("history")
+                    .WithDescription("Lists a table's commits, newest first.")
+                    .WithExample("lake", "history", "./lake/bronze/orders", "--format", "json");
+                lake.AddCommand<LakeDescribeCommand>("describe")
+                    .WithDescription("Shows a table's schema, partitioning, protocol, files and size.")
+                    .WithExample("lake", "describe", "./lake/bronze/orders");
+                lake.AddCommand<LakeVacuumCommand>("vacuum")
+                    .WithDescription("Deletes data files no longer referenced and older than the retention (default the table's, 7 days).")
+                    .WithExample("lake", "vacuum", "./lake/bronze/orders", "--dry-run")
+                    .WithExample("lake", "vacuum", "./lake/bronze/orders", "--retain", "0", "--force");
+            });
+
+            config.AddCommand<SqlCommand>("sql")
+                .WithDescription("Runs DuckDB SQL where every Delta table of the lake is a view named zone.table.")
+                .WithExample("sql", "\"SELECT * FROM bronze.customers LIMIT 10\"", "--lake", "./lake")
+                .WithExample("sql", "\"SELECT 42 AS answer\"", "--format", "json");
+        });
+
+        try
+        {
+            return await app.RunAsync(args, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            await stderr.WriteLineAsync("cancelled");
+            return ExitCodes.Cancelled;
+        }
+        catch (CommandParseException e)
+        {
+            await stderr.WriteLineAsync($"error: {e.Message}");
+            await stderr.WriteLineAsync("Run 'cdp --help' for usage.");
+            return ExitCodes.Usage;
+        }
+        catch (CommandRuntimeException e)
+        {
+            await stderr.WriteLineAsync($"error: {e.Message}");
+            return ExitCodes.Usage;
+        }
+        catch (DeltaException e) when (e.Kind == DeltaErrorKind.ConcurrentModification)
+        {
+            await stderr.WriteLineAsync($"error: {e.Message}");
+            return ExitCodes.Conflict;
+        }
+        catch (Exception e) when (e is DeltaException or LakeException or SqlEngineException or ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            await stderr.WriteLineAsync($"error: {e.Message}");
+            return ExitCodes.Failure;
+        }
+    }
+}

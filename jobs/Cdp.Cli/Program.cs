@@ -1,0 +1,9 @@
+using Cdp.Cli;
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+return await CdpApp.RunAsync(args, Console.Out, Console.Error, cancel.Token);

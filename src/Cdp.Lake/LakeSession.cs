@@ -1,0 +1,124 @@
+using Cdp.Delta;
+using Cdp.Delta.Transactions;
+using Cdp.Engine;
+using Cdp.Lake.Storage;
+using Cdp.Storage;
+
+namespace Cdp.Lake;
+
+/// <summary>
+/// The lake operations the CLI and jobs use, over one embedded DuckDB engine: open tables by URI, append files,
+/// export snapshots, describe, history, vacuum, and expose every table of a lake to SQL as <c>zone.table</c>.
+/// </summary>
+public sealed class LakeSession : IAsyncDisposable
+{
+    private readonly Func<string, IObjectStore> _resolve;
+
+    public LakeSession(DuckDbEngine? engine = null, Func<string, IObjectStore>? resolve = null)
+    {
+        Engine = engine ?? new DuckDbEngine();
+        Writer = new DeltaWriter(Engine);
+        Checkpoints = new DuckDbCheckpointFormat(Engine);
+        _resolve = resolve ?? ObjectStoreResolver.Resolve;
+    }
+
+    public DuckDbEngine Engine { get; }
+
+    public DeltaWriter Writer { get; }
+
+    public DuckDbCheckpointFormat Checkpoints { get; }
+
+    /// <summary>The table at a URI (which need not exist yet).</summary>
+    public DeltaTable OpenTable(string tableUri) => new(_resolve(tableUri), Checkpoints);
+
+    /// <summary>Appends a CSV, JSON-lines or Parquet file to a table, creating the table when absent.</summary>
+    public async Task<WriteResult> AppendFileAsync(string tableUri, string inputPath, InputFormat format = InputFormat.Auto, WriteOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (!File.Exists(inputPath)) throw new LakeException($"Input file '{inputPath}' does not exist.");
+        var resolved = InputFormats.Resolve(inputPath, format);
+        var source = $"SELECT * FROM {InputFormats.Reader(Path.GetFullPath(inputPath), resolved)}";
+        var table = OpenTable(tableUri);
+        try
+        {
+            return await Writer.WriteAsync(table, source, WriteMode.Append, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqlEngineException e)
+        {
+            throw new LakeException($"Cannot read input file '{inputPath}' as {resolved}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Loads the latest snapshot, or the one at a version or timestamp.</summary>
+    public async Task<Snapshot> SnapshotAsync(string tableUri, long? version = null, DateTimeOffset? timestamp = null, CancellationToken cancellationToken = default)
+    {
+        if (version is not null && timestamp is not null) throw new LakeException("Give either a version or a timestamp, not both.");
+        var table = OpenTable(tableUri);
+        return timestamp is { } ts
+            ? await table.GetSnapshotAsOfAsync(ts, cancellationToken).ConfigureAwait(false)
+            : await table.GetSnapshotAsync(version, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The SELECT that reads a snapshot of a table.</summary>
+    public async Task<string> ScanAsync(string tableUri, Snapshot snapshot, CancellationToken cancellationToken = default)
+        => await SnapshotScan.BuildAsync(Engine, _resolve(tableUri), snapshot, cancellationToken: cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Writes a snapshot as one Parquet file; returns the snapshot and the row count.</summary>
+    public async Task<(Snapshot Snapshot, long Rows)> ExportAsync(string tableUri, string outputPath, long? version = null, DateTimeOffset? timestamp = null,
+        CancellationToken cancellationToken = default)
+    {
+        var snapshot = await SnapshotAsync(tableUri, version, timestamp, cancellationToken).ConfigureAwait(false);
+        var scan = await ScanAsync(tableUri, snapshot, cancellationToken).ConfigureAwait(false);
+        var full = Path.GetFullPath(outputPath);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        // Write beside the target, then rename: a reader never sees a half-written export.
+        var temp = full + ".tmp-" + Guid.NewGuid().ToString("N");
+        try
+        {
+            var result = await Engine.QueryAsync($"COPY ({scan}) TO {Sql.Literal(temp)} (FORMAT parquet, RETURN_STATS true)", cancellationToken).ConfigureAwait(false);
+            File.Move(temp, full, overwrite: true);
+            return (snapshot, result.Rows.Sum(r => Convert.ToInt64(r[1], System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    public async Task<TableDescription> DescribeAsync(string tableUri, CancellationToken cancellationToken = default)
+        => TableDescription.From(await OpenTable(tableUri).GetSnapshotAsync(null, cancellationToken).ConfigureAwait(false));
+
+    public Task<IReadOnlyList<HistoryEntry>> HistoryAsync(string tableUri, int? limit = null, CancellationToken cancellationToken = default)
+        => OpenTable(tableUri).GetHistoryAsync(limit, cancellationToken);
+
+    public Task<VacuumResult> VacuumAsync(string tableUri, TimeSpan? retention, bool dryRun, bool force, CancellationToken cancellationToken = default)
+        => Vacuum.RunAsync(OpenTable(tableUri), retention, dryRun, force, cancellationToken);
+
+    /// <summary>
+    /// Registers every Delta table under <paramref name="lakeUri"/> as a view: <c>zone.table</c> for
+    /// <c>lake/zone/table</c>, <c>main.table</c> for a table at the lake's top level.
+    /// </summary>
+    public async Task<IReadOnlyList<LakeTable>> RegisterLakeAsync(string lakeUri, CancellationToken cancellationToken = default)
+    {
+        var store = _resolve(lakeUri);
+        var tables = await LakeCatalog.FindTablesAsync(store, cancellationToken).ConfigureAwait(false);
+        var registered = new List<LakeTable>();
+        foreach (var path in tables)
+        {
+            var (schema, name) = LakeCatalog.ViewName(path);
+            var uri = lakeUri.TrimEnd('/') + "/" + path;
+            var table = OpenTable(uri);
+            var snapshot = await table.GetSnapshotAsync(null, cancellationToken).ConfigureAwait(false);
+            var scan = await SnapshotScan.BuildAsync(Engine, table.Store, snapshot, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await Engine.ExecuteAsync(
+                $"CREATE SCHEMA IF NOT EXISTS {Sql.Identifier(schema)}; CREATE OR REPLACE VIEW {Sql.Qualified(schema, name)} AS {scan}", cancellationToken).ConfigureAwait(false);
+            registered.Add(new LakeTable(schema, name, uri, snapshot.Version));
+        }
+        return registered;
+    }
+
+    public ValueTask DisposeAsync() => Engine.DisposeAsync();
+}
+
+/// <summary>A table registered as a view.</summary>
+public sealed record LakeTable(string Schema, string Name, string Uri, long Version);

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a fresh clone: installs what the tests need, builds, tests, prints one summary line.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# Azurite (Azure Blob emulator) for the Azure storage tests, from the npm registry into a local folder.
+if [ ! -x .tools/azurite/node_modules/.bin/azurite-blob ]; then
+  echo "Installing Azurite into .tools/azurite ..."
+  mkdir -p .tools/azurite
+  npm install --prefix .tools/azurite azurite@3.37.0 --no-audit --no-fund --loglevel=error >/dev/null
+fi
+
+dotnet restore Cdp.Lakehouse.sln --verbosity quiet
+dotnet build Cdp.Lakehouse.sln -c Release --no-restore --verbosity quiet -nologo
+
+log=$(mktemp)
+status=0
+dotnet test Cdp.Lakehouse.sln -c Release --no-build --verbosity quiet -nologo 2>&1 | tee "$log" || status=$?
+
+# One closing line over all test projects: "N passed, N failed, N skipped".
+awk '
+  /(Passed|Failed)!/ {
+    for (i = 1; i <= NF; i++) {
+      if ($i == "Failed:")  { f += $(i+1) + 0 }
+      if ($i == "Passed:")  { p += $(i+1) + 0 }
+      if ($i == "Skipped:") { s += $(i+1) + 0 }
+    }
+  }
+  END { printf "%d passed, %d failed, %d skipped\n", p, f, s }
+' "$log"
+rm -f "$log"
+exit $status

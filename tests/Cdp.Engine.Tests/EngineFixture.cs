@@ -34,6 +34,22 @@ public sealed class LocalTable : IAsyncDisposable
         return await Engine.QueryAsync($"SELECT {select} FROM ({scan}) AS t ORDER BY {orderBy}");
     }
 
+    /// <summary>The SELECT that reads the table at a version (latest when null).</summary>
+    public async Task<string> ScanAsync(long? version = null)
+    {
+        var snapshot = await Table.GetSnapshotAsync(version);
+        return await SnapshotScan.BuildAsync(Engine, Store, snapshot);
+    }
+
+    public Task<WriteResult> AppendAsync(string sql, WriteOptions? options = null) => Writer.WriteAsync(Table, sql, WriteMode.Append, options);
+
+    /// <summary>Data files on disk under the table (not the log, not staging).</summary>
+    public IReadOnlyList<string> DataFiles()
+        => Directory.EnumerateFiles(Root, "*.parquet", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(Root, f).Replace('\\', '/'))
+            .Where(f => !f.StartsWith("_delta_log/", StringComparison.Ordinal) && !f.StartsWith(".cdp-staging", StringComparison.Ordinal))
+            .ToList();
+
     public async ValueTask DisposeAsync()
     {
         await Engine.DisposeAsync();

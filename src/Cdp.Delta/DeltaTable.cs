@@ -16,6 +16,12 @@ public sealed class DeltaTable
 {
     private const int ParallelReads = 16;
 
+    /// <summary>Beyond this many new commits, loading from the newest checkpoint is cheaper than catching up.</summary>
+    private const int MaxIncrementalCommits = 100;
+
+    private readonly Lock _latestLock = new();
+    private Snapshot? _latest;
+
     public DeltaTable(IObjectStore store, ICheckpointFormat checkpoints, TimeProvider? clock = null)
     {
         Store = store;
@@ -44,8 +50,33 @@ public sealed class DeltaTable
         return false;
     }
 
+    /// <summary>The latest snapshot, or null when no table exists here yet (one listing, unlike Exists + Get).</summary>
+    public async Task<Snapshot?> TryGetSnapshotAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await GetSnapshotAsync(null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DeltaException e) when (e.Kind == DeltaErrorKind.NotATable)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Loads the snapshot at <paramref name="version"/>, or the latest when null.</summary>
+    /// <remarks>
+    /// The latest snapshot is remembered: the next call for the latest version lists only newer commits and replays
+    /// them on top of it, which keeps repeated writes to a table from reloading its checkpoint every time.
+    /// </remarks>
     public async Task<Snapshot> GetSnapshotAsync(long? version = null, CancellationToken cancellationToken = default)
+    {
+        if (version is null && _latest is { } cached && await TryUpdateAsync(cached, cancellationToken).ConfigureAwait(false) is { } updated)
+            return Remember(updated);
+        var loaded = await LoadAsync(version, cancellationToken).ConfigureAwait(false);
+        return version is null ? Remember(loaded) : loaded;
+    }
+
+    private async Task<Snapshot> LoadAsync(long? version, CancellationToken cancellationToken)
     {
         IReadOnlyList<ObjectInfo>? listing = null;
         var partial = false;
@@ -149,57 +180,72 @@ public sealed class DeltaTable
 
     private async Task<Snapshot> ReplayAsync(LogSegment segment, CancellationToken cancellationToken)
     {
-        Protocol? protocol = null;
-        Metadata? metadata = null;
-        var files = new Dictionary<string, AddFile>(StringComparer.Ordinal);
-        var tombstones = new Dictionary<string, RemoveFile>(StringComparer.Ordinal);
-        var txns = new Dictionary<string, SetTransaction>(StringComparer.Ordinal);
-
-        void Apply(DeltaAction action)
-        {
-            switch (action)
-            {
-                case Protocol p: protocol = p; break;
-                case Metadata m: metadata = m; break;
-                case AddFile a:
-                    files[a.Key] = a;
-                    tombstones.Remove(a.Key);
-                    break;
-                case RemoveFile r:
-                    files.Remove(r.Key);
-                    tombstones[r.Key] = r;
-                    break;
-                case SetTransaction t: txns[t.AppId] = t; break;
-            }
-        }
-
+        var replay = new LogReplay();
         if (segment.CheckpointVersion is not null)
         {
             var actions = await Checkpoints.ReadAsync(Store, segment.CheckpointParts, cancellationToken).ConfigureAwait(false);
-            foreach (var action in actions) Apply(action);
+            foreach (var action in actions) replay.Apply(action);
         }
-
-        var commits = new IReadOnlyList<DeltaAction>[segment.Commits.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, commits.Length), new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken }, async (i, ct) =>
+        foreach (var commit in await ReadCommitsAsync(segment.Commits.Select(c => c.File).ToList(), cancellationToken).ConfigureAwait(false))
         {
-            var file = segment.Commits[i].File;
-            var bytes = await Store.ReadAllAsync(file.Key, ct).ConfigureAwait(false);
-            commits[i] = ActionCodec.ParseCommit(bytes, file.Key);
-        }).ConfigureAwait(false);
-        foreach (var commit in commits)
-        {
-            foreach (var action in commit) Apply(action);
+            foreach (var action in commit) replay.Apply(action);
         }
-
-        if (protocol is null) throw DeltaErrors.MissingAction(Location, segment.Version, "protocol");
-        ProtocolSupport.EnsureReadable(Location, protocol, metadata);
-        if (metadata is null) throw DeltaErrors.MissingAction(Location, segment.Version, "metaData");
-
         var timestamp = segment.Commits.Count > 0
             ? MonotonicTimes(segment.AllCommits.Select(c => (c.Version, c.File)).ToList()).First(t => t.Version == segment.Version).Timestamp
             : segment.CheckpointParts[0].LastModified;
-        var live = files.Values.OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
-        return new Snapshot(Location, segment.Version, timestamp, protocol, metadata, live, tombstones.Values.ToList(), txns);
+        return replay.Build(Location, segment.Version, timestamp);
+    }
+
+    /// <summary>
+    /// Brings a cached latest snapshot up to date by replaying only the commits written since it. Null when the
+    /// incremental path does not apply (a gap, a long way behind, or the cached version vanished): load from scratch.
+    /// </summary>
+    private async Task<Snapshot?> TryUpdateAsync(Snapshot cached, CancellationToken cancellationToken)
+    {
+        var listing = await ListLogAsync($"{LogPrefix}{LogFileName.Commit(cached.Version)}", cancellationToken).ConfigureAwait(false);
+        var commits = listing
+            .Select(f => (Name: LogFileName.TryParse(FileName(f.Key)), File: f))
+            .Where(x => x.Name is { Kind: LogFileKind.Commit } n && n.Version > cached.Version)
+            .OrderBy(x => x.Name!.Version)
+            .ToList();
+        if (commits.Count == 0)
+        {
+            // Nothing new, unless the table was removed under us: then reload (and fail) the normal way.
+            return await Store.GetInfoAsync(LogPrefix + LogFileName.Commit(cached.Version), cancellationToken).ConfigureAwait(false) is null ? null : cached;
+        }
+        if (commits.Count > MaxIncrementalCommits) return null;
+        for (var i = 0; i < commits.Count; i++)
+        {
+            if (commits[i].Name!.Version != cached.Version + 1 + i) return null;
+        }
+        var replay = new LogReplay(cached);
+        foreach (var commit in await ReadCommitsAsync(commits.Select(c => c.File).ToList(), cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var action in commit) replay.Apply(action);
+        }
+        var timestamp = cached.Timestamp;
+        foreach (var (_, file) in commits) timestamp = file.LastModified > timestamp ? file.LastModified : timestamp.AddMilliseconds(1);
+        return replay.Build(Location, commits[^1].Name!.Version, timestamp);
+    }
+
+    private async Task<IReadOnlyList<DeltaAction>[]> ReadCommitsAsync(IReadOnlyList<ObjectInfo> files, CancellationToken cancellationToken)
+    {
+        var commits = new IReadOnlyList<DeltaAction>[files.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, commits.Length), new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken }, async (i, ct) =>
+        {
+            var bytes = await Store.ReadAllAsync(files[i].Key, ct).ConfigureAwait(false);
+            commits[i] = ActionCodec.ParseCommit(bytes, files[i].Key);
+        }).ConfigureAwait(false);
+        return commits;
+    }
+
+    private Snapshot Remember(Snapshot snapshot)
+    {
+        lock (_latestLock)
+        {
+            if (_latest is null || snapshot.Version >= _latest.Version) _latest = snapshot;
+        }
+        return snapshot;
     }
 
     private static List<(long Version, DateTimeOffset Timestamp)> MonotonicTimes(IReadOnlyList<(long Version, ObjectInfo File)> commits)

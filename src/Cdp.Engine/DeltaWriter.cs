@@ -199,7 +199,7 @@ public sealed class DeltaWriter
     {
         for (var i = 0; ; i++)
         {
-            var snapshot = await table.ExistsAsync(ct).ConfigureAwait(false) ? await table.GetSnapshotAsync(null, ct).ConfigureAwait(false) : null;
+            var snapshot = await table.TryGetSnapshotAsync(ct).ConfigureAwait(false);
             try
             {
                 var result = await attempt(snapshot, ct).ConfigureAwait(false);

@@ -124,9 +124,35 @@ public sealed class LocalObjectStore : IObjectStore
 
     public string CreateStagingDirectory()
     {
-        var path = Path.Combine(_root, StagingFolder, Guid.NewGuid().ToString("N"));
+        var staging = Path.Combine(_root, StagingFolder);
+        RemoveAbandonedStaging(staging);
+        var path = Path.Combine(staging, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(path);
         return path;
+    }
+
+    /// <summary>How long a staging folder may sit untouched before it is taken to belong to a killed writer.</summary>
+    public static readonly TimeSpan AbandonedStagingAge = TimeSpan.FromDays(1);
+
+    // A writer killed mid-write leaves its staging folder behind; nothing references it, so it is removed later.
+    private static void RemoveAbandonedStaging(string staging)
+    {
+        if (!Directory.Exists(staging)) return;
+        var cutoff = DateTime.UtcNow - AbandonedStagingAge;
+        foreach (var dir in Directory.EnumerateDirectories(staging))
+        {
+            try
+            {
+                if (Directory.GetLastWriteTimeUtc(dir) < cutoff) Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException)
+            {
+                // another process is cleaning or using it
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
     }
 
     public async Task<bool> PutIfAbsentAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)

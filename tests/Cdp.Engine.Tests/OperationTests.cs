@@ -187,6 +187,21 @@ public class OperationTests
         Assert.Equal(replayed.Metadata.SchemaString, fromCheckpoint.Metadata.SchemaString);
     }
 
+    [Fact]
+    public async Task StagingLeftByAKilledWriterIsRemovedLater()
+    {
+        await using var t = new LocalTable();
+        var abandoned = Path.Combine(t.Root, Storage.LocalObjectStore.StagingFolder, "killed-writer");
+        var recent = Path.Combine(t.Root, Storage.LocalObjectStore.StagingFolder, "live-writer");
+        Directory.CreateDirectory(abandoned);
+        Directory.CreateDirectory(recent);
+        File.WriteAllText(Path.Combine(abandoned, "data.parquet"), "partial");
+        Directory.SetLastWriteTimeUtc(abandoned, DateTime.UtcNow.AddDays(-2));
+        await t.AppendAsync(People);
+        Assert.False(Directory.Exists(abandoned));
+        Assert.True(Directory.Exists(recent));
+    }
+
     private sealed class AddFileComparer : IEqualityComparer<Delta.Actions.AddFile>
     {
         public bool Equals(Delta.Actions.AddFile? x, Delta.Actions.AddFile? y)

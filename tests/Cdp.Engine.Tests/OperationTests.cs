@@ -202,6 +202,19 @@ public class OperationTests
         Assert.True(Directory.Exists(recent));
     }
 
+    [Fact]
+    public async Task FileSkippingReadsOnlyFilesWhoseStatsCanMatch()
+    {
+        await using var t = new LocalTable();
+        for (var b = 0; b < 3; b++) await t.AppendAsync($"SELECT {b * 10} + i AS id, 'FR' AS country FROM range(10) r(i)");
+        var snapshot = await t.Table.GetSnapshotAsync();
+        var filter = Delta.Stats.FilePredicate.Compare("id", Delta.Stats.CompareOp.Greater, 25);
+        Assert.Single(filter.Filter(snapshot));
+        var scan = await SnapshotScan.BuildAsync(t.Engine, t.Store, snapshot, filter);
+        await Assertions.SameRowsAsync(t.Engine, "SELECT 26 + i AS id, 'FR' AS country FROM range(4) r(i)", $"SELECT * FROM ({scan}) WHERE id > 25");
+        Assert.Equal(10L, Assertions.Long((await t.Engine.QueryAsync($"SELECT count(*) FROM ({scan})")).Scalar));
+    }
+
     private sealed class AddFileComparer : IEqualityComparer<Delta.Actions.AddFile>
     {
         public bool Equals(Delta.Actions.AddFile? x, Delta.Actions.AddFile? y)

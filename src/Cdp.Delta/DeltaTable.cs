@@ -162,16 +162,22 @@ public sealed class DeltaTable
                 case Protocol p: protocol = p; break;
                 case Metadata m: metadata = m; break;
                 case AddFile a:
-                    files[a.Key] = a;
-                    tombstones.Remove(a.Key);
+                    var added = ReplayKey(a.Path, a.DeletionVector);
+                    files[added] = a;
+                    tombstones.Remove(added);
                     break;
                 case RemoveFile r:
-                    files.Remove(r.Key);
-                    tombstones[r.Key] = r;
+                    var removed = ReplayKey(r.Path, r.DeletionVector);
+                    files.Remove(removed);
+                    tombstones[removed] = r;
                     break;
                 case SetTransaction t: txns[t.AppId] = t; break;
             }
         }
+
+        // Files are matched by canonical path (and deletion vector), not by how each action happened to spell the path.
+        string ReplayKey(string path, JsonObject? deletionVector)
+            => DeltaPath.Canonical(Location, path) + (deletionVector is null ? "" : "#" + AddFile.DeletionVectorId(deletionVector));
 
         if (segment.CheckpointVersion is not null)
         {

@@ -51,6 +51,9 @@ public static class DeltaErrors
     public static DeltaException MissingAction(string location, long version, string action)
         => new(DeltaErrorKind.MalformedLog, $"Delta table '{location}' at version {version} has no '{action}' action: the log is incomplete or corrupt.");
 
+    public static DeltaException UnreadableSchema(string location, long version, string why, Exception? inner = null)
+        => new(DeltaErrorKind.MalformedLog, $"Delta table '{location}' at version {version} has an unreadable schema: {why}. The table cannot be read until its metaData is repaired.", inner);
+
     public static DeltaException InvalidProtocol(string location, int reader, int writer)
         => new(DeltaErrorKind.InvalidProtocol, $"Delta table '{location}' declares protocol reader {reader} / writer {writer}, which is not a valid Delta protocol version.");
 

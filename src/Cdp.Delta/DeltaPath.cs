@@ -11,20 +11,52 @@ public static class DeltaPath
     public const string HiveDefaultPartition = "__HIVE_DEFAULT_PARTITION__";
 
     /// <summary>
-    /// Turns an <c>add.path</c> into a key relative to the table root. Relative paths are percent-decoded;
-    /// absolute <c>file:</c> URIs inside the table are made relative; any other absolute path is refused.
+    /// Turns an <c>add.path</c> into a key relative to the table root. Paths are percent-decoded once; absolute paths
+    /// (<c>/a/b</c>, <c>file:/a/b</c>, <c>file:///a/b</c>) inside the table are made relative; any path outside the
+    /// table (another scheme, another folder, or climbing out with <c>..</c>) is refused.
     /// </summary>
     public static string ToKey(string tableLocation, string path)
+        => Resolve(tableLocation, path) is { Inside: true } resolved ? resolved.Path : throw DeltaErrors.AbsolutePathOutsideTable(tableLocation, path);
+
+    /// <summary>
+    /// The identity of a file during log replay: its key when it is inside the table, else its decoded absolute path.
+    /// Writers spell one file several ways (<c>/a%20b</c>, <c>file:/a%20b</c>, <c>file:///a%20b</c>); a remove must
+    /// cancel the add whichever spelling each used, as Spark canonicalises both before comparing.
+    /// </summary>
+    public static string Canonical(string tableLocation, string path) => Resolve(tableLocation, path).Path;
+
+    private static (string Path, bool Inside) Resolve(string tableLocation, string path)
     {
-        if (HasScheme(path))
+        string decoded;
+        if (path.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
         {
-            var uri = new Uri(path);
-            var root = tableLocation.TrimEnd('/') + "/";
-            var local = uri.IsFile ? uri.LocalPath : null;
-            if (local is not null && local.StartsWith(root, StringComparison.Ordinal)) return local[root.Length..];
-            throw DeltaErrors.AbsolutePathOutsideTable(tableLocation, path);
+            // file:/p or file:///p (empty authority); System.Uri rejects some legal forms (file:/a/p@%23h), so parse by hand.
+            var rest = path["file:".Length..];
+            if (rest.StartsWith("//", StringComparison.Ordinal))
+            {
+                var slash = rest.IndexOf('/', 2);
+                var authority = slash < 0 ? rest[2..] : rest[2..slash];
+                if (authority.Length > 0 && !authority.Equals("localhost", StringComparison.OrdinalIgnoreCase)) return (path, false);
+                rest = slash < 0 ? "/" : rest[slash..];
+            }
+            decoded = Uri.UnescapeDataString(rest);
         }
-        return Uri.UnescapeDataString(path);
+        else if (HasScheme(path))
+        {
+            return (path, false);
+        }
+        else
+        {
+            decoded = Uri.UnescapeDataString(path);
+        }
+
+        if (decoded.StartsWith('/'))
+        {
+            var root = tableLocation.TrimEnd('/') + "/";
+            if (!decoded.StartsWith(root, StringComparison.Ordinal)) return (decoded, false);
+            decoded = decoded[root.Length..];
+        }
+        return (decoded, !decoded.Split('/').Contains(".."));
     }
 
     /// <summary>Encodes a key for <c>add.path</c>: every byte outside the unreserved set, '/' and '=' is percent-encoded.</summary>

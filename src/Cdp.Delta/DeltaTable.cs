@@ -180,7 +180,7 @@ public sealed class DeltaTable
 
     private async Task<Snapshot> ReplayAsync(LogSegment segment, CancellationToken cancellationToken)
     {
-        var replay = new LogReplay();
+        var replay = new LogReplay(Location);
         if (segment.CheckpointVersion is not null)
         {
             var actions = await Checkpoints.ReadAsync(Store, segment.CheckpointParts, cancellationToken).ConfigureAwait(false);

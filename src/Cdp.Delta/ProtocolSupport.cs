@@ -67,7 +67,8 @@ public static class ProtocolSupport
                 5 => "columnMapping",
                 _ => "identityColumns",
             });
-        if (HasInvariants(SchemaJson.Parse(metadata.SchemaString)))
+        var schemaString = metadata.SchemaString ?? throw new InvalidOperationException($"Bug: writing '{location}' with metadata that has no schemaString (snapshots refuse such metadata).");
+        if (HasInvariants(SchemaJson.Parse(schemaString)))
             throw DeltaErrors.UnsupportedWriterFeature(location, "invariants");
     }
 

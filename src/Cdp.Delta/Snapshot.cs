@@ -24,13 +24,14 @@ public sealed class Snapshot
         Files = files;
         Tombstones = tombstones;
         AppTransactions = appTransactions;
+        if (metadata.SchemaString is null) throw DeltaErrors.UnreadableSchema(location, version, "its metaData action has no schemaString");
         try
         {
             Schema = SchemaJson.Parse(metadata.SchemaString);
         }
         catch (Exception e) when (e is FormatException or InvalidOperationException or System.Text.Json.JsonException)
         {
-            throw new DeltaException(DeltaErrorKind.MalformedLog, $"Delta table '{location}' at version {version} has an unreadable schema: {e.Message}", e);
+            throw DeltaErrors.UnreadableSchema(location, version, e.Message, e);
         }
     }
 

@@ -49,7 +49,7 @@ public static class SnapshotScan
             var name = Sql.Identifier(field.Name);
             var type = columnTypes[field.Name];
             if (partitionColumns.Contains(field.Name))
-                projection.Add($"CAST(p.{name} AS {type}) AS {name}");
+                projection.Add($"{PartitionValue(name, field.Type, type)} AS {name}");
             else if (present.Contains(field.Name))
                 projection.Add(field.Type is PrimitiveType or DecimalType ? $"CAST(d.{name} AS {type}) AS {name}" : $"d.{name} AS {name}");
             else
@@ -69,6 +69,11 @@ public static class SnapshotScan
         var join = $"JOIN (VALUES {string.Join(", ", values)}) AS p({string.Join(", ", valueColumns)}) ON d.{FileColumn} = p.__cdp_local";
         return $"SELECT {string.Join(", ", projection)} FROM {source} AS d {join}";
     }
+
+    // Delta writes a binary partition value as the string of its bytes (UTF-8); CAST to BLOB would parse \x escapes
+    // instead and reject non-ASCII text, so the string is encoded back to its bytes.
+    private static string PartitionValue(string column, DataType deltaType, string duckType)
+        => deltaType is PrimitiveType { Name: "binary" } ? $"encode(p.{column})" : $"CAST(p.{column} AS {duckType})";
 
     // Delta stores partition values as strings; JSON null or "" is NULL.
     private static string PartitionLiteral(string? value) => string.IsNullOrEmpty(value) ? "CAST(NULL AS VARCHAR)" : Sql.Literal(value);

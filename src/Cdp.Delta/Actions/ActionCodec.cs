@@ -81,7 +81,7 @@ public static class ActionCodec
             o["description"]?.GetValue<string>(),
             format?["provider"]?.GetValue<string>() ?? "parquet",
             StringMap(format?["options"]).ToDictionary(kv => kv.Key, kv => kv.Value ?? ""),
-            Required<string>(o, "schemaString", "metaData"),
+            o["schemaString"]?.GetValue<string>(),
             StringList(o["partitionColumns"]) ?? [],
             StringMap(o["configuration"]).Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value!),
             Optional<long>(o, "createdTime"));

@@ -16,14 +16,17 @@ public sealed record Protocol(
     public static Protocol Default { get; } = new(1, 2);
 }
 
-/// <summary>Table metadata: schema, partition columns and configuration.</summary>
+/// <summary>
+/// Table metadata: schema, partition columns and configuration. <see cref="SchemaString"/> is null only when a log
+/// entry lacks it; such metadata is refused when a snapshot is built, after checking that a protocol exists.
+/// </summary>
 public sealed record Metadata(
     string Id,
     string? Name,
     string? Description,
     string FormatProvider,
     IReadOnlyDictionary<string, string> FormatOptions,
-    string SchemaString,
+    string? SchemaString,
     IReadOnlyList<string> PartitionColumns,
     IReadOnlyDictionary<string, string> Configuration,
     long? CreatedTime) : DeltaAction;

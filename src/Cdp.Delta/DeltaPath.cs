@@ -18,7 +18,11 @@ public static class DeltaPath
     {
         if (HasScheme(path))
         {
-            var uri = new Uri(path);
+            // Spark writes local absolute paths as "file:/a/b" (no authority), a form System.Uri rejects.
+            var normalised = path.StartsWith("file:/", StringComparison.Ordinal) && !path.StartsWith("file://", StringComparison.Ordinal)
+                ? "file://" + path["file:".Length..]
+                : path;
+            if (!Uri.TryCreate(normalised, UriKind.Absolute, out var uri)) throw DeltaErrors.AbsolutePathOutsideTable(tableLocation, path);
             var root = tableLocation.TrimEnd('/') + "/";
             var local = uri.IsFile ? uri.LocalPath : null;
             if (local is not null && local.StartsWith(root, StringComparison.Ordinal)) return local[root.Length..];

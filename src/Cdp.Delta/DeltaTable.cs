@@ -195,7 +195,8 @@ public sealed class DeltaTable
         ProtocolSupport.EnsureReadable(Location, protocol, metadata);
         if (metadata is null) throw DeltaErrors.MissingAction(Location, segment.Version, "metaData");
 
-        var timestamp = segment.Commits.Count > 0
+        // The version's own commit file dates it, even when the snapshot was rebuilt from a checkpoint alone.
+        var timestamp = segment.AllCommits.Any(c => c.Version == segment.Version)
             ? MonotonicTimes(segment.AllCommits.Select(c => (c.Version, c.File)).ToList()).First(t => t.Version == segment.Version).Timestamp
             : segment.CheckpointParts[0].LastModified;
         var live = files.Values.OrderBy(f => f.Path, StringComparer.Ordinal).ToList();

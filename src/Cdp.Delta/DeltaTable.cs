@@ -190,7 +190,8 @@ public sealed class DeltaTable
         {
             foreach (var action in commit) replay.Apply(action);
         }
-        var timestamp = segment.Commits.Count > 0
+        // The version's own commit file dates it, even when the snapshot was rebuilt from a checkpoint alone.
+        var timestamp = segment.AllCommits.Any(c => c.Version == segment.Version)
             ? MonotonicTimes(segment.AllCommits.Select(c => (c.Version, c.File)).ToList()).First(t => t.Version == segment.Version).Timestamp
             : segment.CheckpointParts[0].LastModified;
         return replay.Build(Location, segment.Version, timestamp);

@@ -206,6 +206,7 @@ public static class ActionCodec
                 w.WriteBoolean("dataChange", a.DataChange);
                 if (a.Stats is not null) w.WriteString("stats", a.Stats);
                 if (a.Tags is not null) WriteMap(w, "tags", a.Tags);
+                WriteDeletionVector(w, a.DeletionVector);
                 w.WriteEndObject();
                 break;
             case RemoveFile r:
@@ -216,6 +217,8 @@ public static class ActionCodec
                 if (r.ExtendedFileMetadata is { } ext) w.WriteBoolean("extendedFileMetadata", ext);
                 if (r.PartitionValues is not null) WriteMap(w, "partitionValues", r.PartitionValues.Where(kv => kv.Value is not null).ToDictionary());
                 if (r.Size is { } size) w.WriteNumber("size", size);
+                if (r.Stats is not null) w.WriteString("stats", r.Stats);
+                WriteDeletionVector(w, r.DeletionVector);
                 w.WriteEndObject();
                 break;
             case SetTransaction t:
@@ -237,6 +240,14 @@ public static class ActionCodec
                 throw new InvalidOperationException($"Bug: no serialiser for action {action.GetType().Name}.");
         }
         w.WriteEndObject();
+    }
+
+    // A deletion vector is part of a file action's identity: dropping it would change which rows the file holds.
+    private static void WriteDeletionVector(Utf8JsonWriter w, JsonObject? deletionVector)
+    {
+        if (deletionVector is null) return;
+        w.WritePropertyName("deletionVector");
+        deletionVector.WriteTo(w);
     }
 
     private static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> values)

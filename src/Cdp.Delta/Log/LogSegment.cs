@@ -67,6 +67,8 @@ public sealed record LogSegment(
         var expected = (checkpointVersion ?? -1) + 1;
         foreach (var (v, _) in needed)
         {
+            // Commits missing from the start with no checkpoint to stand in for them were cleaned up, not lost.
+            if (v != expected && checkpointVersion is null && expected == 0) throw DeltaErrors.VersionNotReconstructable(location, version);
             if (v != expected) throw DeltaErrors.VersionGap(location, expected, v);
             expected++;
         }
@@ -92,7 +94,7 @@ public sealed record LogSegment(
         // Multi-part: every part 1..n of one n must be present.
         foreach (var group in parts.GroupBy(p => p.Name.Parts))
         {
-            var numbers = group.Select(p => p.Name.Part).Distinct().Count();
+            var numbers = group.Select(p => p.Name.Part).Where(n => n >= 1 && n <= group.Key).Distinct().Count();
             if (numbers == group.Key) return group.OrderBy(p => p.Name.Part).Select(p => p.File).ToList();
         }
         return null;

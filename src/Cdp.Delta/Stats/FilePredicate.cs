@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json.Nodes;
 using Cdp.Delta.Actions;
 using Cdp.Delta.Schema;
@@ -68,7 +69,8 @@ public abstract record FilePredicate
                 var raw = file.PartitionValues.GetValueOrDefault(Column);
                 if (string.IsNullOrEmpty(raw)) return false; // NULL never satisfies a comparison
                 var v = Typed(type, raw);
-                return v is null || Holds(Cmp(v, Typed(type, Value)), Op);
+                var literal = Typed(type, Value);
+                return v is null || literal is null || Holds(Cmp(v, literal), Op);
             }
             var stats = FileStatistics.TryParse(file.Stats);
             if (stats is null) return true;
@@ -104,7 +106,12 @@ public abstract record FilePredicate
             _ => true,
         };
 
-        private static int Cmp(IComparable a, IComparable? b) => b is null ? 0 : a is string sa && b is string sb ? string.CompareOrdinal(sa, sb) : a.CompareTo(b);
+        private static int Cmp(IComparable a, IComparable? b) => b is null ? 0 : a is string sa && b is string sb ? CompareUtf8(sa, sb) : a.CompareTo(b);
+
+        // Parquet and Spark order strings by their UTF-8 bytes (code point order); UTF-16 ordinal order differs
+        // once characters above U+FFFF meet characters between U+E000 and U+FFFF.
+        private static int CompareUtf8(string a, string b)
+            => Encoding.UTF8.GetBytes(a).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(b));
 
         /// <summary>Converts a literal, a partition string or a stats JSON value to a comparable of the column's type.</summary>
         private static IComparable? Typed(DataType type, object? value)
@@ -127,8 +134,9 @@ public abstract record FilePredicate
                     _ => null,
                 };
             }
-            catch (FormatException)
+            catch (Exception e) when (e is FormatException or OverflowException)
             {
+                // Unparseable, or outside what .NET's decimal holds (decimal(38, s) can): no bound, keep the file.
                 return null;
             }
         }

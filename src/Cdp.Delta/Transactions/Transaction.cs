@@ -181,9 +181,10 @@ public sealed class Transaction
             await CheckpointWriter.WriteAsync(_table, version, cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (IOException)
+        catch (Exception)
         {
             // The commit stands without a checkpoint: readers replay more JSON until the next one is written.
+            // Reporting the commit as failed would make callers discard or redo work that is already committed.
             return false;
         }
     }

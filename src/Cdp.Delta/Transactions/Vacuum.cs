@@ -6,23 +6,23 @@ public sealed record VacuumResult(long Version, TimeSpan Retention, bool DryRun,
 /// <summary>
 /// Deletes data files that the latest snapshot no longer references and that are older than the retention
 /// window. Log files are never deleted; hidden files and folders (starting with '_' or '.') are left alone.
+/// A retention shorter than the table's delta.deletedFileRetentionDuration (default 7 days) is refused unless
+/// forced: readers and time travel inside that window may still need the files.
 /// </summary>
 public static class Vacuum
 {
-    /// <summary>Retention below this is refused unless forced: readers and time travel may still need the files.</summary>
-    public static readonly TimeSpan MinimumSafeRetention = TimeSpan.FromDays(7);
-
     public static async Task<VacuumResult> RunAsync(DeltaTable table, TimeSpan? retention = null, bool dryRun = false, bool force = false,
         CancellationToken cancellationToken = default)
     {
         var snapshot = await table.GetSnapshotAsync(null, cancellationToken).ConfigureAwait(false);
         ProtocolSupport.EnsureWritable(table.Location, snapshot.Protocol, snapshot.Metadata);
-        var window = retention ?? snapshot.DeletedFileRetention;
+        var minimum = snapshot.DeletedFileRetention;
+        var window = retention ?? minimum;
         if (window < TimeSpan.Zero) throw DeltaErrors.InvalidArgument($"Vacuum retention must not be negative (got {window.TotalHours} hours).");
-        if (window < MinimumSafeRetention && !force)
+        if (window < minimum && !force)
             throw DeltaErrors.InvalidArgument(
-                $"Vacuum of '{table.Location}' with a retention of {window.TotalHours:0.##} hours is refused: under {MinimumSafeRetention.TotalHours} hours, " +
-                "readers and time travel may still need the files. Pass force to do it anyway.");
+                $"Vacuum of '{table.Location}' with a retention of {window.TotalHours:0.##} hours is refused: under the table's {minimum.TotalHours:0.##} hours " +
+                "(delta.deletedFileRetentionDuration), readers and time travel may still need the files. Pass force to do it anyway.");
 
         var cutoff = table.Clock.GetUtcNow() - window;
         var keep = new HashSet<string>(StringComparer.Ordinal);

@@ -22,7 +22,6 @@ public sealed class TestTable
         Clock = clock ?? new ManualClock(Epoch);
         Store = store;
         Checkpoints = new RecordingCheckpointFormat(checkpoints ?? new JsonCheckpointFormat());
-        Table = new DeltaTable(store, Checkpoints, Clock);
     }
 
     /// <summary>A table in an <see cref="InMemoryObjectStore"/> whose modification times follow the table's clock.</summary>
@@ -40,7 +39,11 @@ public sealed class TestTable
 
     public RecordingCheckpointFormat Checkpoints { get; }
 
-    public DeltaTable Table { get; }
+    /// <summary>
+    /// A new table object on every access, so each load starts cold (no remembered snapshot); the incremental path
+    /// is tested on purpose in IncrementalSnapshotTests.
+    /// </summary>
+    public DeltaTable Table => new(Store, Checkpoints, Clock);
 
     public static string CommitKey(long version) => LogFileName.LogFolder + "/" + LogFileName.Commit(version);
 

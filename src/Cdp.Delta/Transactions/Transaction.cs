@@ -157,8 +157,9 @@ public sealed class Transaction
         if (_newMetadata is not null || _newProtocol is not null)
             throw DeltaErrors.Conflict(location, version, "committed while this transaction changes the schema or properties");
 
-        var winnerRemoves = winner.OfType<RemoveFile>().Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
-        if (_removes.Any(r => winnerRemoves.Contains(r.Key)))
+        // Compare canonical paths: the winner may spell the same file differently (relative, file:/, percent-encoded).
+        var winnerRemoves = winner.OfType<RemoveFile>().Select(r => DeltaPath.Canonical(location, r.Path)).ToHashSet(StringComparer.Ordinal);
+        if (_removes.Any(r => winnerRemoves.Contains(DeltaPath.Canonical(location, r.Path))))
             throw DeltaErrors.Conflict(location, version, "removed a file this transaction also removes");
         if (ReadScope == ReadScope.Nothing) return null;
 

@@ -1,9 +1,8 @@
 namespace Cdp.Storage;
 
 /// <summary>
-/// An object store on a local (or mounted) file system. Put-if-absent is a temp file plus
-/// <see cref="File.Move(string, string, bool)"/> without overwrite, which .NET implements with link(2) on Unix:
-/// atomic, and it fails when the target exists.
+/// An object store on a local (or mounted) file system. Put-if-absent writes a temp file, then links it to the
+/// target name with link(2) (a no-replace move on Windows): atomic, and it fails when the target exists.
 /// </summary>
 public sealed class LocalObjectStore : IObjectStore
 {
@@ -136,13 +135,11 @@ public sealed class LocalObjectStore : IObjectStore
         var temp = await WriteTempAsync(target, content, cancellationToken).ConfigureAwait(false);
         try
         {
-            File.Move(temp, target, overwrite: false);
-            return true;
+            return NoReplaceLink.TryCreate(temp, target);
         }
-        catch (IOException) when (File.Exists(target))
+        finally
         {
-            File.Delete(temp);
-            return false;
+            File.Delete(temp); // after a link the target keeps the content under its own name
         }
     }
 

@@ -25,6 +25,7 @@ public static class CdpApp
             config.Settings.Console = console;
             config.Settings.PropagateExceptions = true;
             config.Settings.StrictParsing = true;
+            config.SetHelpProvider(new CdpHelpProvider(config.Settings));
             config.AddExample("demo");
             config.AddExample("lake", "append", "./lake/bronze/customers", "customers.csv");
             config.AddExample("sql", "\"SELECT count(*) FROM bronze.customers\"", "--lake", "./lake");

@@ -36,6 +36,8 @@ public sealed class LakeSession : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         if (!File.Exists(inputPath)) throw new LakeException($"Input file '{inputPath}' does not exist.");
+        // DuckDB reads an empty file as one placeholder column ("column0", "json"), which would be added to the table.
+        if (new FileInfo(inputPath).Length == 0) throw new LakeException($"Input file '{inputPath}' is empty: it has no header and no rows.");
         var resolved = InputFormats.Resolve(inputPath, format);
         var source = $"SELECT * FROM {InputFormats.Reader(Path.GetFullPath(inputPath), resolved)}";
         var table = OpenTable(tableUri);

@@ -1,15 +1,11 @@
-using System.Runtime.InteropServices;
-
 namespace Cdp.Storage;
 
 /// <summary>
-/// An object store on a local (or mounted) file system. Put-if-absent writes a temp file, then gives it the final
-/// name only if that name is free, atomically: link(2) on Unix, a move without overwrite on Windows.
+/// An object store on a local (or mounted) file system. Put-if-absent writes a temp file, then links it to the
+/// target name with link(2) (a no-replace move on Windows): atomic, and it fails when the target exists.
 /// </summary>
 public sealed class LocalObjectStore : IObjectStore
 {
-    private const int UnixErrorExists = 17; // EEXIST on Linux and macOS
-
     /// <summary>Hidden folder under the root where staged files and temp files live.</summary>
     public const string StagingFolder = ".cdp-staging";
 
@@ -165,39 +161,13 @@ public sealed class LocalObjectStore : IObjectStore
         var temp = await WriteTempAsync(target, content, cancellationToken).ConfigureAwait(false);
         try
         {
-            return TryCreateFrom(temp, target);
+            return NoReplaceLink.TryCreate(temp, target);
         }
         finally
         {
-            File.Delete(temp);
+            File.Delete(temp); // after a link the target keeps the content under its own name
         }
     }
-
-    /// <summary>Gives the complete file <paramref name="temp"/> the name <paramref name="target"/> unless it exists.</summary>
-    private static bool TryCreateFrom(string temp, string target)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            try
-            {
-                File.Move(temp, target, overwrite: false); // MoveFileEx without replace: atomic
-                return true;
-            }
-            catch (IOException) when (File.Exists(target))
-            {
-                return false;
-            }
-        }
-        // Not File.Move(overwrite: false): on Unix it checks that the target is absent, then renames over it, so two
-        // writers can both pass the check and the second silently replaces the first's commit.
-        if (Link(temp, target) == 0) return true;
-        var error = Marshal.GetLastPInvokeError();
-        if (error == UnixErrorExists) return false;
-        throw new IOException($"Could not create '{target}': link(2) failed with errno {error}.");
-    }
-
-    [DllImport("libc", EntryPoint = "link", SetLastError = true)]
-    private static extern int Link([MarshalAs(UnmanagedType.LPUTF8Str)] string existingPath, [MarshalAs(UnmanagedType.LPUTF8Str)] string newPath);
 
     public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken = default)
     {

@@ -1,0 +1,26 @@
+using Spectre.Console;
+using Spectre.Console.Cli;
+using Spectre.Console.Cli.Help;
+using Spectre.Console.Rendering;
+
+namespace Cdp.Cli;
+
+/// <summary>Spectre's help, followed by the exit codes: scripts branch on them, so every help page lists them.</summary>
+internal sealed class CdpHelpProvider(ICommandAppSettings settings) : HelpProvider(settings)
+{
+    private static readonly (int Code, string Meaning)[] Codes =
+    [
+        (ExitCodes.Success, "success"),
+        (ExitCodes.Failure, "the command failed (bad input, unreadable table, SQL error); the message on stderr says why"),
+        (ExitCodes.Usage, "the command line is wrong (unknown command or option, missing argument)"),
+        (ExitCodes.Conflict, "another writer changed the table in a conflicting way; re-running is safe"),
+        (ExitCodes.Cancelled, "interrupted (Ctrl+C)"),
+    ];
+
+    public override IEnumerable<IRenderable> GetFooter(ICommandModel model, ICommandInfo? command)
+    {
+        var grid = new Grid().AddColumn(new GridColumn().PadLeft(4).PadRight(4)).AddColumn();
+        foreach (var (code, meaning) in Codes) grid.AddRow(new Text(code.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Text(meaning));
+        return [.. base.GetFooter(model, command), Text.NewLine, new Text("EXIT CODES:", new Style(decoration: Decoration.Bold)), Text.NewLine, grid];
+    }
+}

@@ -1,0 +1,50 @@
+using Cdp.Cli.Tests.Support;
+
+namespace Cdp.Cli.Tests;
+
+/// <summary>
+/// The help pages are part of the interface: they are compared with Golden/*.txt.
+/// Regenerate after an intended change with <c>CDP_UPDATE_GOLDEN=1 dotnet test tests/Cdp.Cli.Tests --filter HelpGolden</c>.
+/// </summary>
+public sealed class HelpGoldenTests
+{
+    [Theory]
+    [InlineData("cdp-help.txt", "--help")]
+    [InlineData("cdp-lake-help.txt", "lake", "--help")]
+    [InlineData("cdp-lake-append-help.txt", "lake", "append", "--help")]
+    public async Task Help_matches_the_golden_file(string golden, params string[] args)
+    {
+        var r = (await CdpCli.RunAsync(args)).Succeeded();
+        Golden.Verify(golden, r.Stdout);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("lake", "--help")]
+    [InlineData("lake", "append", "--help")]
+    [InlineData("lake", "export", "--help")]
+    [InlineData("lake", "history", "--help")]
+    [InlineData("lake", "describe", "--help")]
+    [InlineData("lake", "vacuum", "--help")]
+    [InlineData("sql", "--help")]
+    [InlineData("demo", "--help")]
+    public async Task Every_help_page_has_examples_and_exit_codes(params string[] args)
+    {
+        var help = (await CdpCli.RunAsync(args)).Succeeded().Stdout;
+        Assert.Contains("USAGE:", help);
+        Assert.Contains("EXAMPLES:", help);
+        var examples = help[help.IndexOf("EXAMPLES:", StringComparison.Ordinal)..].Split('\n').Skip(1).TakeWhile(l => l.Trim().Length > 0).ToList();
+        Assert.NotEmpty(examples);
+        Assert.All(examples.Where(l => l.StartsWith("    ", StringComparison.Ordinal)), l => Assert.StartsWith("    cdp ", l));
+        Assert.Contains("EXIT CODES:", help);
+        foreach (var code in new[] { "0", "1", "2", "3", "130" }) Assert.Matches($@"(?m)^\s+{code}\s+\S", help);
+    }
+
+    [Fact]
+    public async Task The_built_cdp_prints_the_same_help_as_in_process()
+    {
+        using var dir = new TempDir();
+        var r = (await CdpProcess.RunCdpAsync(dir.Root, "lake", "append", "--help")).Succeeded();
+        Golden.Verify("cdp-lake-append-help.txt", r.Stdout);
+    }
+}

@@ -35,8 +35,9 @@ public static class CdpProcess
         return process;
     }
 
-    public static async Task<CliResult> RunDriverAsync(string scriptPath, string workingDirectory, TimeSpan timeout)
-        => await RunAsync([DriverDll, Program.RunVerb, scriptPath], workingDirectory, timeout);
+    public static async Task<CliResult> RunDriverAsync(string scriptPath, string workingDirectory, TimeSpan timeout,
+        IReadOnlyDictionary<string, string>? environment = null)
+        => await RunAsync([DriverDll, Program.RunVerb, scriptPath], workingDirectory, timeout, environment);
 
     /// <summary>Writes a driver script: one line per command.</summary>
     public static string WriteScript(string path, IEnumerable<string[]> commands)
@@ -45,9 +46,10 @@ public static class CdpProcess
         return path;
     }
 
-    public static async Task<CliResult> RunAsync(IReadOnlyList<string> dotnetArgs, string workingDirectory, TimeSpan timeout)
+    public static async Task<CliResult> RunAsync(IReadOnlyList<string> dotnetArgs, string workingDirectory, TimeSpan timeout,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
-        using var process = Start(dotnetArgs, workingDirectory);
+        using var process = Start(dotnetArgs, workingDirectory, environment);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(timeout);
@@ -63,7 +65,7 @@ public static class CdpProcess
         return new CliResult(process.ExitCode, await stdout, await stderr);
     }
 
-    public static Process Start(IReadOnlyList<string> dotnetArgs, string workingDirectory)
+    public static Process Start(IReadOnlyList<string> dotnetArgs, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(DotnetHost)
         {
@@ -73,6 +75,7 @@ public static class CdpProcess
             UseShellExecute = false,
         };
         foreach (var a in dotnetArgs) info.ArgumentList.Add(a);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         return Process.Start(info) ?? throw new InvalidOperationException("Could not start dotnet.");
     }
 

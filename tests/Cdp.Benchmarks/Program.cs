@@ -4,7 +4,7 @@ using Cdp.Benchmarks;
 using Cdp.Benchmarks.Scenarios;
 
 // Benchmark runner: one JSON line per scenario on stdout, progress on stderr.
-// Usage: dotnet run -c Release --project tests/Cdp.Benchmarks -- [--scenario NAME]... [--size N] [--repeat K] [--quick] [--keep]
+// Usage: dotnet run -c Release --project tests/Cdp.Benchmarks -- [--scenario NAME]... [--size N] [--repeat K] [--quick] (see --help)
 IScenario[] scenarios = [new DeltaAppendScenario(), new SnapshotLoadScenario(), new SnapshotScanScenario()];
 
 RunnerOptions options;
@@ -39,7 +39,7 @@ foreach (var scenario in scenarios.Where(s => options.Scenarios.Count == 0 || op
     Log.Write($"{scenario.Name}: size {size.ToString("N0", CultureInfo.InvariantCulture)}, {options.Repeat} repeat(s), in {workspace.Root}");
     try
     {
-        var result = await scenario.RunAsync(new ScenarioContext(size, options.Repeat, workspace), cancel.Token);
+        var result = await scenario.RunAsync(new ScenarioContext(size, options.Repeat, workspace, options.InlineSource), cancel.Token);
         var line = new JsonObject
         {
             ["name"] = scenario.Name,

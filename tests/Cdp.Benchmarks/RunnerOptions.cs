@@ -9,6 +9,7 @@ internal sealed record RunnerOptions(
     int Repeat,
     bool Quick,
     bool Keep,
+    bool InlineSource,
     string? WorkDirectory,
     bool Help)
 {
@@ -17,7 +18,7 @@ internal sealed record RunnerOptions(
         var scenarios = new HashSet<string>(StringComparer.Ordinal);
         long? size = null;
         var repeat = 3;
-        bool quick = false, keep = false, help = false;
+        bool quick = false, keep = false, inlineSource = false, help = false;
         string? workDirectory = null;
         for (var i = 0; i < args.Count; i++)
         {
@@ -47,6 +48,9 @@ internal sealed record RunnerOptions(
                 case "--keep":
                     keep = true;
                     break;
+                case "--inline-source":
+                    inlineSource = true;
+                    break;
                 case "--work-dir":
                     workDirectory = Value();
                     break;
@@ -57,17 +61,18 @@ internal sealed record RunnerOptions(
                     throw new ArgumentException($"Unknown argument '{args[i]}'.");
             }
         }
-        return new RunnerOptions(scenarios, size, repeat, quick, keep, workDirectory, help);
+        return new RunnerOptions(scenarios, size, repeat, quick, keep, inlineSource, workDirectory, help);
     }
 
     public static string Usage(IEnumerable<IScenario> scenarios)
-        => "Usage: Cdp.Benchmarks [--scenario NAME[,NAME]]... [--size N] [--repeat K] [--quick] [--keep] [--work-dir DIR]\n" +
+        => "Usage: Cdp.Benchmarks [--scenario NAME[,NAME]]... [--size N] [--repeat K] [--quick] [--keep] [--work-dir DIR] [--inline-source]\n" +
            "  --scenario  run only these scenarios (default: all)\n" +
            "  --size      rows or commits, depending on the scenario (default: the scenario's own)\n" +
            "  --repeat    timed repeats per side; medians are reported (default 3)\n" +
            "  --quick     default sizes divided by 10, for smoke runs\n" +
            "  --keep      keep the generated tables instead of deleting them\n" +
            "  --work-dir  parent folder of the generated tables (default: the temp folder)\n" +
+           "  --inline-source  delta-append: stream the range() query into both sides instead of a table of its rows\n" +
            "Scenarios:\n" +
            string.Join("\n", scenarios.Select(s => $"  {s.Name,-15} {s.Description} (default size {s.DefaultSize.ToString("N0", CultureInfo.InvariantCulture)})"));
 }

@@ -80,6 +80,7 @@ internal sealed class SnapshotLoadScenario : IScenario
         Log.Write($"  checkpointed load {loaded.Seconds:F4}s, JSON replay {replay.Seconds:F4}s, listing {samples.Median("list").Seconds:F4}s");
         return new ScenarioResult(loaded, samples.Median("list"), new JsonObject
         {
+            ["best_ratio"] = samples.BestRatio("checkpointed", "list"),
             ["baseline"] = "list _delta_log",
             ["version"] = commits - 1,
             ["files"] = commits,

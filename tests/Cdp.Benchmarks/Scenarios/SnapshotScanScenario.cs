@@ -96,6 +96,7 @@ internal sealed class SnapshotScanScenario : IScenario
                   $"read_parquet {samples.Median("direct").Seconds:F4}s (count {samples.Median("direct_count").Seconds:F4}s, sum {samples.Median("direct_sum").Seconds:F4}s)");
         return new ScenarioResult(samples.Median("scan"), samples.Median("direct"), new JsonObject
         {
+            ["best_ratio"] = samples.BestRatio("scan", "direct"),
             ["files"] = snapshot.Files.Count,
             ["bytes"] = snapshot.TotalBytes,
             ["build_scan_seconds"] = Stats.Round(samples.Median("build_scan").Seconds),

@@ -57,6 +57,11 @@ public static class SnapshotScan
         }
         if (withFileColumn) projection.Add($"p.__cdp_path AS {FileColumn}");
 
+        // Without partition values to attach, the files are read directly: no join, so DuckDB can answer count(*)
+        // from the Parquet footers and push filters into the scan.
+        if (partitionColumns.Count == 0 && !withFileColumn)
+            return $"SELECT {string.Join(", ", projection)} FROM read_parquet({fileList}, union_by_name = true, hive_partitioning = false) AS d";
+
         // One row per file: its local path, its add.path, and its partition values as strings.
         var values = files.Select((f, i) =>
         {

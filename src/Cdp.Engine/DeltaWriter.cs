@@ -160,7 +160,13 @@ public sealed class DeltaWriter
                     throw DeltaErrors.InvalidArgument($"Overwrite of '{table.Location}' where {where}: {violating.Scalar} input rows do not satisfy the predicate.");
                 var matched = removed.Select(f => PartitionKey(f.PartitionValues, partitionBy)).ToHashSet(StringComparer.Ordinal);
                 txn.ReadScope = ReadScope.Partitions;
-                txn.ReadPartitions = values => matched.Contains(PartitionKey(values, partitionBy)) || !KnownPartition(snapshot, values, partitionBy);
+                // A partition the snapshot did not have is new: the predicate may cover it, so it counts as read.
+                var known = snapshot.Files.Select(f => PartitionKey(f.PartitionValues, partitionBy)).ToHashSet(StringComparer.Ordinal);
+                txn.ReadPartitions = values =>
+                {
+                    var key = PartitionKey(values, partitionBy);
+                    return matched.Contains(key) || !known.Contains(key);
+                };
                 txn.Parameters["predicate"] = where;
             }
             else
@@ -235,12 +241,6 @@ public sealed class DeltaWriter
         var sql = $"SELECT i FROM (VALUES {string.Join(", ", rows)}) AS p(i, {string.Join(", ", columns.Select(Sql.Identifier))}) WHERE ({predicate}) IS TRUE";
         var matches = (await _engine.QueryAsync(sql, ct).ConfigureAwait(false)).Rows.Select(r => Convert.ToInt32(r[0], System.Globalization.CultureInfo.InvariantCulture));
         return matches.Select(i => snapshot.Files[i]).ToList();
-    }
-
-    private static bool KnownPartition(Snapshot snapshot, IReadOnlyDictionary<string, string?> values, IReadOnlyList<string> columns)
-    {
-        var key = PartitionKey(values, columns);
-        return snapshot.Files.Any(f => PartitionKey(f.PartitionValues, columns) == key);
     }
 
     private static string PartitionKey(IReadOnlyDictionary<string, string?> values, IReadOnlyList<string> columns)

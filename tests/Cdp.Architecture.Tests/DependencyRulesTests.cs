@@ -16,7 +16,8 @@ public class DependencyRulesTests
         ["Cdp.Delta"] = (["Cdp.Storage"], []),
         ["Cdp.Engine"] = (["Cdp.Delta"], ["DuckDB.NET."]),
         ["Cdp.Lake"] = (["Cdp.Storage.Azure", "Cdp.Engine"], []),
-        ["Cdp.Cli"] = (["Cdp.Lake"], ["Spectre.Console"]),
+        ["Cdp.Modeling"] = (["Cdp.Lake"], ["YamlDotNet"]),
+        ["Cdp.Cli"] = (["Cdp.Lake", "Cdp.Modeling"], ["Spectre.Console"]),
     };
 
     public static TheoryData<string> Projects() => new(Rules.Keys);

@@ -2,6 +2,7 @@ using Cdp.Cli.Commands;
 using Cdp.Delta;
 using Cdp.Engine;
 using Cdp.Lake;
+using Cdp.Modeling.Diagnostics;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -10,8 +11,14 @@ namespace Cdp.Cli;
 /// <summary>The <c>cdp</c> command line: the one composition root of the product's jobs.</summary>
 public static class CdpApp
 {
+    private static readonly AsyncLocal<TextWriter?> Stderr = new();
+
+    /// <summary>The standard error of the running command (diagnostics and warnings go there, never into JSON output).</summary>
+    public static TextWriter CurrentError => Stderr.Value ?? Console.Error;
+
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
+        Stderr.Value = stderr;
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(stdout),
@@ -58,6 +65,31 @@ public static class CdpApp
                     .WithExample("lake", "vacuum", "./lake/bronze/orders", "--retain", "0", "--force");
             });
 
+            config.AddBranch("models", models =>
+            {
+                models.SetDescription("SQL models (a dbt-style project): compile, run, test, build, seed, list.");
+                models.AddCommand<ModelsCompileCommand>("compile")
+                    .WithDescription("Renders every model, test and analysis to SQL under target/compiled and writes target/manifest.json.")
+                    .WithExample("models", "compile")
+                    .WithExample("models", "compile", "--project-dir", "path/to/dbt-project", "-s", "+orders");
+                models.AddCommand<ModelsRunCommand>("run")
+                    .WithDescription("Runs the selected models in dependency order; tables and incremental models are Delta commits in the lake.")
+                    .WithExample("models", "run")
+                    .WithExample("models", "run", "-s", "tag:daily", "--exclude", "path:models/audiences", "--threads", "4");
+                models.AddCommand<ModelsTestCommand>("test")
+                    .WithDescription("Runs the data tests (unique, not_null, accepted_values, relationships, singular SQL tests).")
+                    .WithExample("models", "test", "-s", "orders");
+                models.AddCommand<ModelsBuildCommand>("build")
+                    .WithDescription("Seeds, models and tests in dependency order; what depends on a failing test is skipped.")
+                    .WithExample("models", "build", "--project-dir", "path/to/dbt-project", "--lake", "/tmp/lake");
+                models.AddCommand<ModelsSeedCommand>("seed")
+                    .WithDescription("Loads the CSV seeds as Delta tables.")
+                    .WithExample("models", "seed", "--full-refresh");
+                models.AddCommand<ModelsListCommand>("ls")
+                    .WithDescription("Lists the selected nodes with their materialization, relation and dependencies.")
+                    .WithExample("models", "ls", "-s", "+customers", "--format", "json");
+            });
+
             config.AddCommand<SqlCommand>("sql")
                 .WithDescription("Runs DuckDB SQL where every Delta table of the lake is a view named zone.table.")
                 .WithExample("sql", "\"SELECT * FROM bronze.customers LIMIT 10\"", "--lake", "./lake")
@@ -83,6 +115,11 @@ public static class CdpApp
         {
             await stderr.WriteLineAsync($"error: {e.Message}");
             return ExitCodes.Usage;
+        }
+        catch (ModelingException e)
+        {
+            await stderr.WriteLineAsync($"error: {e.Report()}");
+            return ExitCodes.Failure;
         }
         catch (DeltaException e) when (e.Kind == DeltaErrorKind.ConcurrentModification)
         {

@@ -60,9 +60,20 @@ public sealed class DeltaWriter
     /// in the source is an error, as it would make the result depend on row order.
     /// </summary>
     public Task<WriteResult> MergeAsync(DeltaTable table, string sourceSql, IReadOnlyList<string> keys, WriteOptions? options = null, CancellationToken cancellationToken = default)
+        => ReplaceByKeysAsync(table, sourceSql, keys, rejectDuplicateKeys: true, "MERGE", options, cancellationToken);
+
+    /// <summary>
+    /// Deletes every row whose key appears in <paramref name="sourceSql"/> and inserts all the source rows, in one
+    /// commit (dbt's delete+insert). Unlike <see cref="MergeAsync"/>, a key may appear several times in the source.
+    /// </summary>
+    public Task<WriteResult> DeleteInsertAsync(DeltaTable table, string sourceSql, IReadOnlyList<string> keys, WriteOptions? options = null, CancellationToken cancellationToken = default)
+        => ReplaceByKeysAsync(table, sourceSql, keys, rejectDuplicateKeys: false, "DELETE+INSERT", options, cancellationToken);
+
+    private Task<WriteResult> ReplaceByKeysAsync(DeltaTable table, string sourceSql, IReadOnlyList<string> keys, bool rejectDuplicateKeys, string operation,
+        WriteOptions? options, CancellationToken cancellationToken)
     {
         options ??= new WriteOptions();
-        if (keys.Count == 0) throw DeltaErrors.InvalidArgument("A merge needs at least one key column.");
+        if (keys.Count == 0) throw DeltaErrors.InvalidArgument($"A {operation.ToLowerInvariant()} needs at least one key column.");
         return WithRetriesAsync(table, options.ConflictRetries, async (snapshot, ct) =>
         {
             if (snapshot is null) return await WriteOnceAsync(table, null, sourceSql, WriteMode.Append, options, ct).ConfigureAwait(false);
@@ -79,12 +90,15 @@ public sealed class DeltaWriter
             await _engine.ExecuteAsync($"CREATE TEMP TABLE {source} AS SELECT {SchemaReconciler.Projection(schema, input)} FROM ({sourceSql}) AS src", ct).ConfigureAwait(false);
             try
             {
-                var keyColumns = string.Join(", ", keys.Select(Sql.Identifier));
-                var duplicates = await _engine.QueryAsync(
-                    $"SELECT count(*) FROM (SELECT 1 FROM {source} GROUP BY {keyColumns} HAVING count(*) > 1)", ct).ConfigureAwait(false);
-                // The key values may be personal data: the message gives their count, never the values.
-                if (Convert.ToInt64(duplicates.Scalar, System.Globalization.CultureInfo.InvariantCulture) is var dupes and > 0)
-                    throw DeltaErrors.InvalidArgument($"Merge into '{table.Location}': {dupes} key value(s) of ({string.Join(", ", keys)}) appear more than once in the source; deduplicate it first.");
+                if (rejectDuplicateKeys)
+                {
+                    var keyColumns = string.Join(", ", keys.Select(Sql.Identifier));
+                    var duplicates = await _engine.QueryAsync(
+                        $"SELECT count(*) FROM (SELECT 1 FROM {source} GROUP BY {keyColumns} HAVING count(*) > 1)", ct).ConfigureAwait(false);
+                    // The key values may be personal data: the message gives their count, never the values.
+                    if (Convert.ToInt64(duplicates.Scalar, System.Globalization.CultureInfo.InvariantCulture) is var dupes and > 0)
+                        throw DeltaErrors.InvalidArgument($"Merge into '{table.Location}': {dupes} key value(s) of ({string.Join(", ", keys)}) appear more than once in the source; deduplicate it first.");
+                }
 
                 var scan = await SnapshotScan.BuildAsync(_engine, table.Store, snapshot, withFileColumn: true, cancellationToken: ct).ConfigureAwait(false);
                 var touched = await TouchedFilesAsync(
@@ -98,7 +112,7 @@ public sealed class DeltaWriter
                 var rows = touched.Count > 0 ? $"{kept} UNION ALL BY NAME SELECT * FROM {source}" : $"SELECT * FROM {source}";
                 var written = await _files.WriteAsync(table.Store, $"SELECT * FROM ({rows})", schema, snapshot.PartitionColumns, ct).ConfigureAwait(false);
 
-                var txn = table.StartTransaction(snapshot, "MERGE");
+                var txn = table.StartTransaction(snapshot, operation);
                 txn.ReadScope = ReadScope.WholeTable;
                 txn.Parameters["predicate"] = on;
                 if (!schema.Equals(snapshot.Schema)) txn.UpdateMetadata(snapshot.Metadata with { SchemaString = SchemaJson.Print(schema) });

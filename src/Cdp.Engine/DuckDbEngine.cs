@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dapper;
 using DuckDB.NET.Data;
 
 namespace Cdp.Engine;
@@ -24,6 +25,19 @@ public sealed class DuckDbEngine : IAsyncDisposable, IDisposable
         if (threads is { } t) ExecuteCore($"SET threads = {t}");
     }
 
+    private DuckDbEngine(DuckDBConnection connection, string cacheDirectory)
+    {
+        _connection = connection;
+        CacheDirectory = cacheDirectory;
+        ExecuteCore("SET TimeZone = 'UTC'");
+    }
+
+    /// <summary>
+    /// A second connection to the same in-memory database: it sees the same schemas, tables and views, has its own
+    /// temporary objects, and runs statements concurrently with this one. Dispose it before this engine.
+    /// </summary>
+    public DuckDbEngine Fork() => new(_connection.Duplicate(), CacheDirectory);
+
     /// <summary>Local folder where copies of remote data files are kept for DuckDB to read.</summary>
     public string CacheDirectory { get; }
 
@@ -46,6 +60,11 @@ public sealed class DuckDbEngine : IAsyncDisposable, IDisposable
             }
             return new QueryResult(columns, rows);
         }, cancellationToken);
+
+    /// <summary>Runs a query and maps each row to <typeparamref name="T"/> by column name (Dapper); values bind as <c>$name</c> parameters.</summary>
+    public Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters = null, CancellationToken cancellationToken = default)
+        => RunAsync<IReadOnlyList<T>>(sql, cmd => cmd.Connection!.Query<T>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ToList(),
+            cancellationToken);
 
     /// <summary>Streams a query's rows to <paramref name="onRow"/> without materialising them.</summary>
     public Task<long> StreamAsync(string sql, Action<DbDataReader> onRow, CancellationToken cancellationToken = default)

@@ -28,6 +28,9 @@ public sealed class LakeSession : IAsyncDisposable
 
     public DuckDbCheckpointFormat Checkpoints { get; }
 
+    /// <summary>The object store holding a URI (a table, or a whole lake).</summary>
+    public IObjectStore Store(string uri) => _resolve(uri);
+
     /// <summary>The table at a URI (which need not exist yet).</summary>
     public DeltaTable OpenTable(string tableUri) => new(_resolve(tableUri), Checkpoints);
 
@@ -116,7 +119,49 @@ public sealed class LakeSession : IAsyncDisposable
                 $"CREATE SCHEMA IF NOT EXISTS {Sql.Identifier(schema)}; CREATE OR REPLACE VIEW {Sql.Qualified(schema, name)} AS {scan}", cancellationToken).ConfigureAwait(false);
             registered.Add(new LakeTable(schema, name, uri, snapshot.Version));
         }
+        await LakeViews.RegisterAsync(Engine, store, cancellationToken).ConfigureAwait(false);
+        await UseSchemasForUnqualifiedNamesAsync(cancellationToken).ConfigureAwait(false);
         return registered;
+    }
+
+    /// <summary>
+    /// Lets queries name a table or model without its schema: unqualified names are looked up in <c>main</c>, then in
+    /// every other schema in name order (the first match wins when two schemas hold the same name).
+    /// </summary>
+    public async Task UseSchemasForUnqualifiedNamesAsync(CancellationToken cancellationToken = default)
+    {
+        var schemas = await Engine.QueryAsync(
+            "SELECT DISTINCT schema_name FROM information_schema.schemata WHERE catalog_name = current_database() " +
+            "AND schema_name NOT IN ('information_schema', 'pg_catalog', 'main') ORDER BY schema_name", cancellationToken).ConfigureAwait(false);
+        var path = string.Join(",", new[] { "main" }.Concat(schemas.Rows.Select(r => (string)r[0]!)).Select(s => Sql.Identifier(s)));
+        await Engine.ExecuteAsync($"SET search_path = {Sql.Literal(path)}", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes a DuckDB database file holding a view for every table and stored view of the lake, over their current
+    /// snapshots, for analysts to open in any DuckDB client. Built beside the target and renamed over it.
+    /// </summary>
+    public async Task<IReadOnlyList<LakeTable>> WriteCatalogFileAsync(string lakeUri, string catalogPath, CancellationToken cancellationToken = default)
+    {
+        var full = Path.GetFullPath(catalogPath);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var temp = full + ".tmp-" + Guid.NewGuid().ToString("N");
+        try
+        {
+            IReadOnlyList<LakeTable> tables;
+            await using (var session = new LakeSession(new DuckDbEngine(temp, Engine.CacheDirectory), _resolve))
+            {
+                tables = await session.RegisterLakeAsync(lakeUri, cancellationToken).ConfigureAwait(false);
+                await session.Engine.ExecuteAsync("CHECKPOINT", cancellationToken).ConfigureAwait(false);
+            }
+            File.Move(temp, full, overwrite: true);
+            return tables;
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+            if (File.Exists(temp + ".wal")) File.Delete(temp + ".wal");
+        }
     }
 
     public ValueTask DisposeAsync() => Engine.DisposeAsync();

@@ -14,7 +14,7 @@ public class DependencyRulesTests
         ["Cdp.Storage"] = ([], []),
         ["Cdp.Storage.Azure"] = (["Cdp.Storage"], ["Azure."]),
         ["Cdp.Delta"] = (["Cdp.Storage"], []),
-        ["Cdp.Engine"] = (["Cdp.Delta"], ["DuckDB.NET."]),
+        ["Cdp.Engine"] = (["Cdp.Delta"], ["DuckDB.NET.", "Dapper"]),
         ["Cdp.Lake"] = (["Cdp.Storage.Azure", "Cdp.Engine"], []),
         ["Cdp.Modeling"] = (["Cdp.Lake"], ["YamlDotNet"]),
         ["Cdp.Cli"] = (["Cdp.Lake", "Cdp.Modeling"], ["Spectre.Console"]),

@@ -1,0 +1,106 @@
+using Cdp.Modeling.Execution;
+using Cdp.Modeling.Tests.Support;
+
+namespace Cdp.Modeling.Tests.Execution;
+
+public sealed class DataTestTests : IDisposable
+{
+    private readonly TestProject _project = new();
+
+    public DataTestTests()
+    {
+        _project
+            .Write("seeds/customers.csv", "id,country\n1,FR\n2,DE\n3,FR\n")
+            .Write("seeds/orders.csv", "id,customer_id,status\n10,1,placed\n11,2,shipped\n12,2,placed\n13,3,lost\n14,9,placed\n15,,placed\n15,1,placed\n")
+            .Write("models/fct_orders.sql", "{{ config(materialized='table') }}\nselect * from {{ ref('orders') }}")
+            .Write("models/order_report.sql", "{{ config(materialized='table') }}\nselect status, count(*) as n from {{ ref('fct_orders') }} group by status");
+    }
+
+    public void Dispose() => _project.Dispose();
+
+    private void Properties(string columns) => _project.Write("models/schema.yml", "version: 2\nmodels:\n  - name: fct_orders\n    columns:\n" + columns);
+
+    [Fact]
+    public async Task Generic_tests_count_the_failing_rows()
+    {
+        Properties("""
+                  - name: id
+                    tests: [unique, not_null]
+                  - name: customer_id
+                    tests:
+                      - not_null
+                      - relationships: {to: "ref('customers')", field: id}
+                  - name: status
+                    tests:
+                      - accepted_values: {values: [placed, shipped]}
+            """);
+        var outcome = await _project.RunAsync(RunMode.Build);
+
+        var byTest = outcome.Summary.Results.Where(r => r.Kind == Compilation.NodeKind.Test).ToDictionary(r => r.Name.Split("__")[0], r => r);
+        Assert.Equal((NodeStatus.Fail, 1L), (byTest["unique_fct_orders_id"].Status, byTest["unique_fct_orders_id"].Failures!.Value));
+        Assert.Equal((NodeStatus.Pass, 0L), (byTest["not_null_fct_orders_id"].Status, byTest["not_null_fct_orders_id"].Failures!.Value));
+        Assert.Equal((NodeStatus.Fail, 1L), (byTest["not_null_fct_orders_customer_id"].Status, byTest["not_null_fct_orders_customer_id"].Failures!.Value));
+        Assert.Equal((NodeStatus.Fail, 1L), (byTest["relationships_fct_orders_customer_id"].Status, byTest["relationships_fct_orders_customer_id"].Failures!.Value));
+        Assert.Equal((NodeStatus.Fail, 1L), (byTest["accepted_values_fct_orders_status"].Status, byTest["accepted_values_fct_orders_status"].Failures!.Value));
+        // build: what reads a model whose test failed is skipped.
+        var report = Assert.Single(outcome.Summary.Results, r => r.Name == "order_report");
+        Assert.Equal(NodeStatus.Skipped, report.Status);
+        Assert.False(outcome.Summary.Succeeded);
+    }
+
+    [Fact]
+    public async Task Severity_warn_and_where_filters()
+    {
+        Properties("""
+                  - name: id
+                    tests:
+                      - unique: {config: {severity: warn}}
+                  - name: customer_id
+                    tests:
+                      - not_null: {config: {where: "status <> 'placed'"}}
+                      - relationships: {to: "ref('customers')", field: id, config: {where: "customer_id < 9"}}
+            """);
+        var outcome = await _project.RunAsync(RunMode.Build);
+
+        Assert.True(outcome.Summary.Succeeded, string.Join("\n", outcome.Summary.Results.Select(r => $"{r.Name} {r.Status} {r.Message}")));
+        Assert.Equal(NodeStatus.Warn, Assert.Single(outcome.Summary.Results, r => r.Name.StartsWith("unique_", StringComparison.Ordinal)).Status);
+        Assert.All(outcome.Summary.Results.Where(r => r.Name.StartsWith("not_null_", StringComparison.Ordinal) || r.Name.StartsWith("relationships_", StringComparison.Ordinal)),
+            r => Assert.Equal(NodeStatus.Pass, r.Status));
+        Assert.Equal(NodeStatus.Success, Assert.Single(outcome.Summary.Results, r => r.Name == "order_report").Status);
+    }
+
+    [Fact]
+    public async Task Warn_if_and_error_if_thresholds()
+    {
+        Properties("""
+                  - name: customer_id
+                    tests:
+                      - not_null: {config: {error_if: ">= 2", warn_if: ">= 1"}}
+            """);
+        var outcome = await _project.RunAsync(RunMode.Build);
+        Assert.Equal(NodeStatus.Warn, Assert.Single(outcome.Summary.Results, r => r.Kind == Compilation.NodeKind.Test).Status);
+    }
+
+    [Fact]
+    public async Task Singular_tests_fail_on_any_row_and_models_test_runs_only_tests()
+    {
+        _project.Write("tests/no_lost_orders.sql", "select * from {{ ref('fct_orders') }} where status = 'lost'");
+        Assert.True((await _project.RunAsync(RunMode.Run)).Summary.Succeeded);
+
+        var outcome = await _project.RunAsync(RunMode.Test);
+
+        var result = Assert.Single(outcome.Summary.Results);
+        Assert.Equal(("no_lost_orders", NodeStatus.Fail, 1L), (result.Name, result.Status, result.Failures!.Value));
+    }
+
+    [Fact]
+    public async Task Selecting_a_model_selects_its_tests()
+    {
+        Properties("""
+                  - name: id
+                    tests: [not_null]
+            """);
+        var outcome = await _project.RunAsync(RunMode.Build, _project.Request("+fct_orders"));
+        Assert.Equal(["fct_orders", "not_null_fct_orders_id", "orders"], outcome.Summary.Results.Select(r => r.Name).Order(StringComparer.Ordinal).ToArray());
+    }
+}

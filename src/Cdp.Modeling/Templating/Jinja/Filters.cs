@@ -28,7 +28,7 @@ internal static class Filters
         ["string"] = (_, v, _) => Values.ToText(v),
         ["list"] = (_, v, _) => Values.Iterate(v).ToList(),
         ["round"] = Round,
-        ["abs"] = (_, v, _) => Values.IsInteger(v) ? Math.Abs(Values.ToLong(v)) : Values.IsNumber(v) ? Math.Abs(Values.ToDouble(v))
+        ["abs"] = (_, v, _) => Values.IsInteger(v) ? (object)Math.Abs(Values.ToLong(v)) : Values.IsNumber(v) ? Math.Abs(Values.ToDouble(v))
             : throw new TemplateException($"abs() needs a number, not '{Values.TypeName(v)}'"),
         ["sort"] = Sort,
         ["unique"] = Unique,

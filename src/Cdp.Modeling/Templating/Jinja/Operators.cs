@@ -30,7 +30,7 @@ internal static class Operators
     {
         if (!Values.IsNumber(value)) throw new TemplateException($"bad operand type for unary {op}: '{Values.TypeName(value)}'");
         if (op == "+") return value is bool ? Values.ToLong(value) : value;
-        return Values.IsInteger(value) || value is bool ? checked(-Values.ToLong(value)) : -Values.ToDouble(value);
+        return Values.IsInteger(value) || value is bool ? (object)checked(-Values.ToLong(value)) : -Values.ToDouble(value);
     }
 
     public static bool Contains(object? container, object? item)
@@ -52,7 +52,7 @@ internal static class Operators
     private static object Arithmetic(string op, object? a, object? b, Func<long, long, long> integer, Func<double, double, double> real)
     {
         if (!Values.IsNumber(a) || !Values.IsNumber(b)) throw Unsupported(op, a, b);
-        return IsIntegral(a) && IsIntegral(b) ? integer(Values.ToLong(a), Values.ToLong(b)) : real(Values.ToDouble(a), Values.ToDouble(b));
+        return IsIntegral(a) && IsIntegral(b) ? (object)integer(Values.ToLong(a), Values.ToLong(b)) : real(Values.ToDouble(a), Values.ToDouble(b));
     }
 
     private static bool IsIntegral(object? value) => Values.IsInteger(value) || value is bool;

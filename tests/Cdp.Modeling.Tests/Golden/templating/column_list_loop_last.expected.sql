@@ -1,0 +1,9 @@
+select
+
+    id,
+
+    name,
+
+    email
+
+from lake.analytics.customers

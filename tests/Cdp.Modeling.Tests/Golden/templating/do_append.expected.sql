@@ -1,0 +1,8 @@
+
+
+
+id_x, email_x, z
+
+
+total=6
+{'a': 1}

@@ -1,0 +1,9 @@
+fallback
+short
+None
+[empty]
+[]
+no key
+customers
+deep
+|

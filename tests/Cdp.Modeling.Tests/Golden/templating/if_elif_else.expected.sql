@@ -1,0 +1,8 @@
+one
+two
+other
+even
+
+empty list is falsy
+string truthy
+both falsy

@@ -1,0 +1,4 @@
+
+2 ['a', 'b']
+
+early late

@@ -1,0 +1,4 @@
+{{ not rendered }} {% if %}
+ab
+
+c d e{{ x }}

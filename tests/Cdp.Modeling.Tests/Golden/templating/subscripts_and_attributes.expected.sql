@@ -1,0 +1,2 @@
+id email ['name', 'email'] ['id'] el [1, 3] name
+table analytics customers table

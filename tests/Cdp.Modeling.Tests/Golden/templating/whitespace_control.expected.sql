@@ -1,0 +1,8 @@
+select
+    id,
+    name,
+    email
+from t
+
+a b cyes
+end

@@ -84,8 +84,9 @@ internal static class DbtProjectMapper
         IReadOnlyDictionary<string, FolderConfigs> folders = new Dictionary<string, FolderConfigs>(StringComparer.Ordinal);
         foreach (var (entryKey, entry) in map.Entries)
         {
-            if (entryKey.Text == projectName && entry is YamlMapping own)
+            if (entryKey.Text == projectName)
             {
+                if (entry is not YamlMapping own) continue;
                 var project = FolderConfigReader.Read(own);
                 foreach (var (name, config) in project.Configs) configs[name] = config;
                 folders = project.Folders;

@@ -2,8 +2,8 @@ namespace Cdp.Modeling.Project;
 
 /// <summary>
 /// Reads a <c>models:</c>/<c>seeds:</c>/<c>tests:</c> block into <see cref="FolderConfigs"/>. A key is a config
-/// when it starts with '+' (stripped), is a known config name, or holds something other than a mapping; any other
-/// key is a subfolder (or a single file's name).
+/// when it starts with '+' (stripped), is a known config name, or holds a value that is neither a mapping nor empty;
+/// any other key is a subfolder (or a single file's name).
 /// </summary>
 internal static class FolderConfigReader
 {
@@ -29,14 +29,14 @@ internal static class FolderConfigReader
             }
             else
             {
-                folders[key.Text] = Read((YamlMapping)value);
+                folders[key.Text] = value is YamlMapping folder ? Read(folder) : FolderConfigs.Empty; // `staging:` with nothing under it
             }
         }
         return new FolderConfigs(configs, folders);
     }
 
     public static bool IsConfigKey(string key, YamlNode value)
-        => key.StartsWith('+') || KnownConfigNames.Contains(key) || value is not YamlMapping;
+        => key.StartsWith('+') || KnownConfigNames.Contains(key) || (value is not YamlMapping && !YamlFile.IsNull(value));
 
     /// <summary>Config values as consumers expect them: <c>tags</c> is always a list.</summary>
     public static object? NormalizeConfig(string name, object? value)

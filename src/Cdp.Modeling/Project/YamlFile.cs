@@ -97,6 +97,7 @@ internal sealed class YamlFile
         private readonly Stack<ParsingEvent> _open = new();
         private IParser? _parser;
         private Mark _last = Mark.Empty;
+        private bool _consumed;
 
         public YamlNode? Build()
         {
@@ -118,11 +119,18 @@ internal sealed class YamlFile
             {
                 file.HasSyntaxError = true;
                 // YamlDotNet's scanner fails this way on an unclosed flow collection at the end of the input.
-                var flow = _open.FirstOrDefault(IsFlowCollection);
-                if (flow is not null) file.Error(flow.Start.Line, flow.Start.Column, $"'{(flow is SequenceStart ? '[' : '{')}' is not closed");
-                else file.Error(_last.Line, _last.Column, "invalid YAML");
+                if (!ReportUnclosedFlow()) file.Error(_last.Line, _last.Column, "invalid YAML");
             }
             return null;
+        }
+
+        /// <summary>Reports the innermost open flow collection as not closed; false when there is none.</summary>
+        private bool ReportUnclosedFlow()
+        {
+            var flow = _open.FirstOrDefault(IsFlowCollection);
+            if (flow is null) return false;
+            file.Error(flow.Start.Line, flow.Start.Column, $"'{(flow is SequenceStart ? '[' : '{')}' is not closed");
+            return true;
         }
 
         private static bool IsFlowCollection(ParsingEvent e)
@@ -135,6 +143,9 @@ internal sealed class YamlFile
                 file.Error(line, column, "tab character in indentation (YAML indents with spaces)");
                 return;
             }
+            // The parser notices an unclosed '[' or '{' only where the input ends or the next key starts.
+            var atEnd = e.Start.Index >= file.Text.TrimEnd().Length;
+            if ((atEnd || e.Message.Contains("flow", StringComparison.OrdinalIgnoreCase)) && ReportUnclosedFlow()) return;
             var start = e.Start.Line >= 1 ? e.Start : _last;
             file.Error(start.Line, start.Column, "invalid YAML: " + LowerFirst(e.Message.TrimEnd('.')));
         }
@@ -156,7 +167,12 @@ internal sealed class YamlFile
 
         private ParsingEvent Peek()
         {
-            if (_parser!.Current is null && !_parser.MoveNext()) throw new YamlException("unexpected end of input");
+            // Move on lazily, so that an error in the next event surfaces after the current one is on the stack.
+            if (_parser!.Current is null || _consumed)
+            {
+                if (!_parser.MoveNext()) throw new YamlException("unexpected end of input");
+                _consumed = false;
+            }
             return _parser.Current!;
         }
 
@@ -165,7 +181,7 @@ internal sealed class YamlFile
             var current = Peek();
             if (current is not T typed) throw new YamlException(current.Start, current.End, $"unexpected {current.GetType().Name}");
             _last = current.Start;
-            _parser!.MoveNext();
+            _consumed = true;
             return typed;
         }
 

@@ -70,6 +70,7 @@ public sealed class FolderConfigsTests
               custom_setting: 3
               +custom_folder_config: {a: 1}
               reports: {enabled: false}
+              empty_folder:
             """);
 
         Assert.Equal("s", configs.Configs["schema"]);
@@ -78,6 +79,7 @@ public sealed class FolderConfigsTests
         Assert.Equal(3L, configs.Configs["custom_setting"]);
         Assert.Equal(new Dictionary<string, object?> { ["a"] = 1L }, configs.Configs["custom_folder_config"]);
         Assert.Equal(false, configs.Folders["reports"].Configs["enabled"]);
-        Assert.Equal(["reports"], configs.Folders.Keys);
+        Assert.Equal(["reports", "empty_folder"], configs.Folders.Keys);
+        Assert.Empty(configs.Folders["empty_folder"].Configs);
     }
 }

@@ -28,6 +28,7 @@ public sealed class DuckDbEngine : IAsyncDisposable, IDisposable
     private DuckDbEngine(DuckDBConnection connection, string cacheDirectory)
     {
         _connection = connection;
+        if (_connection.State != System.Data.ConnectionState.Open) _connection.Open();
         CacheDirectory = cacheDirectory;
         ExecuteCore("SET TimeZone = 'UTC'");
     }

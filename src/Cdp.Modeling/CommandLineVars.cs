@@ -10,7 +10,8 @@ public static class CommandLineVars
     {
         if (string.IsNullOrWhiteSpace(text)) return new Dictionary<string, object?>();
         var diagnostics = new DiagnosticBag();
-        var value = YamlValues.ParseDocument("--vars", text, diagnostics);
+        var file = YamlFile.Parse("--vars", text, diagnostics);
+        var value = file.Root is null ? null : YamlValues.ToValue(file.Root);
         diagnostics.ThrowIfErrors("--vars is not valid YAML.");
         return value as IReadOnlyDictionary<string, object?>
                ?? throw new ModelingException($"--vars must be a mapping such as \"{{start_date: '2024-01-01'}}\", not '{text}'.");

@@ -189,8 +189,6 @@ public sealed class ModelRunner(LakeSession lake, string lakeUri)
     /// </summary>
     private async Task ExposeExistingRelationsAsync(CompiledProject project, CancellationToken ct)
     {
-        var store = lake.Store(lakeUri);
-        await LakeViews.RegisterAsync(lake.Engine, store, ct).ConfigureAwait(false);
         foreach (var node in project.Graph.Nodes.Where(n => LakeLayout.IsTable(n) || n.Kind == NodeKind.Source))
         {
             var table = lake.OpenTable(LakeLayout.TableUri(lakeUri, node));
@@ -199,6 +197,8 @@ public sealed class ModelRunner(LakeSession lake, string lakeUri)
             var scan = await SnapshotScan.BuildAsync(lake.Engine, table.Store, snapshot, cancellationToken: ct).ConfigureAwait(false);
             await lake.Engine.ExecuteAsync($"CREATE SCHEMA IF NOT EXISTS {Sql.Identifier(node.Schema)}; CREATE OR REPLACE VIEW {node.RelationName} AS {scan}", ct).ConfigureAwait(false);
         }
+        // Stored views last: they select from the tables above.
+        await LakeViews.RegisterAsync(lake.Engine, lake.Store(lakeUri), ct).ConfigureAwait(false);
         // Schemas are created here, once: two connections creating the same schema at once would conflict.
         foreach (var schema in project.Graph.Nodes.Where(n => n.Kind is NodeKind.Model or NodeKind.Seed).Select(n => n.Schema).Distinct(StringComparer.OrdinalIgnoreCase))
         {

@@ -36,7 +36,7 @@ public sealed class DataTestTests : IDisposable
             """);
         var outcome = await _project.RunAsync(RunMode.Build);
 
-        var byTest = outcome.Summary.Results.Where(r => r.Kind == Compilation.NodeKind.Test).ToDictionary(r => r.Name.Split("__")[0], r => r);
+        var byTest = outcome.Summary.Results.Where(r => r.Kind == Cdp.Modeling.Compilation.NodeKind.Test).ToDictionary(r => r.Name.Split("__")[0], r => r);
         Assert.Equal((NodeStatus.Fail, 1L), (byTest["unique_fct_orders_id"].Status, byTest["unique_fct_orders_id"].Failures!.Value));
         Assert.Equal((NodeStatus.Pass, 0L), (byTest["not_null_fct_orders_id"].Status, byTest["not_null_fct_orders_id"].Failures!.Value));
         Assert.Equal((NodeStatus.Fail, 1L), (byTest["not_null_fct_orders_customer_id"].Status, byTest["not_null_fct_orders_customer_id"].Failures!.Value));
@@ -78,13 +78,14 @@ public sealed class DataTestTests : IDisposable
                       - not_null: {config: {error_if: ">= 2", warn_if: ">= 1"}}
             """);
         var outcome = await _project.RunAsync(RunMode.Build);
-        Assert.Equal(NodeStatus.Warn, Assert.Single(outcome.Summary.Results, r => r.Kind == Compilation.NodeKind.Test).Status);
+        Assert.Equal(NodeStatus.Warn, Assert.Single(outcome.Summary.Results, r => r.Kind == Cdp.Modeling.Compilation.NodeKind.Test).Status);
     }
 
     [Fact]
     public async Task Singular_tests_fail_on_any_row_and_models_test_runs_only_tests()
     {
         _project.Write("tests/no_lost_orders.sql", "select * from {{ ref('fct_orders') }} where status = 'lost'");
+        Assert.True((await _project.RunAsync(RunMode.Seed)).Summary.Succeeded);
         Assert.True((await _project.RunAsync(RunMode.Run)).Summary.Succeeded);
 
         var outcome = await _project.RunAsync(RunMode.Test);

@@ -60,6 +60,7 @@ public sealed class MaterializationTests : IDisposable
         Assert.Contains(outcome.Summary.InvocationId, text, StringComparison.Ordinal);
 
         var again = await _project.BuildAsync("customer_totals");
+        Assert.True(again.Summary.Succeeded, string.Join("\n", again.Summary.Results.Select(r => r.Message)));
         Assert.Equal(2, (await lake.HistoryAsync(_project.Path("lake/gold/customer_totals"))).Count);
         Assert.NotEqual(outcome.Summary.InvocationId, again.Summary.InvocationId);
     }

@@ -167,3 +167,23 @@ public class TemplateDiagnosticTests
         Assert.Equal(true, seen.Named["flag"]);
     }
 }
+
+/// <summary>Whitespace details that golden files cannot show well.</summary>
+public class TemplateWhitespaceTests
+{
+    [Theory]
+    [InlineData("x", "x")]
+    [InlineData("x\n", "x\n")]
+    [InlineData("x\n\n", "x\n\n")]
+    [InlineData("{% if true -%}\r\n  a\r\n{%- endif %}\r\n", "a\r\n")]
+    [InlineData("{% if true %}\n  a\n{% endif %}\n", "\n  a\n\n")]
+    [InlineData("  {%- if true %}a{% endif -%}  \n  b", "ab")]
+    [InlineData("{{ '{{' }} {{ \"%}\" }}", "{{ %}")]
+    [InlineData("{{ {'a': {'b': 1}} }}", "{'a': {'b': 1}}")]
+    public void Renders(string text, string expected)
+    {
+        var (output, diagnostics) = TemplateFixture.Render(text);
+        Assert.Empty(diagnostics);
+        Assert.Equal(expected, output);
+    }
+}

@@ -187,3 +187,19 @@ public class TemplateWhitespaceTests
         Assert.Equal(expected, output);
     }
 }
+
+/// <summary>A syntax error is reported once, when parsed, not again when the recovered template renders.</summary>
+public class TemplateRecoveryTests
+{
+    [Theory]
+    [InlineData("a{{ 'x' | nope }}b", "ab")]
+    [InlineData("a{{ 1 is bogus }}b", "ab")]
+    [InlineData("a{% if %}x{% endif %}b", "ab")]
+    [InlineData("a{{ 1 + }}b{{ 2 }}", "ab2")]
+    public void RendersWhatParsedAndReportsOnlyTheSyntaxError(string text, string expected)
+    {
+        var (output, diagnostics) = TemplateFixture.Render(text);
+        Assert.Equal(expected, output);
+        Assert.Single(diagnostics);
+    }
+}

@@ -33,10 +33,10 @@ public class GoldenTemplateTests
         var globals = TemplateFixture.Globals();
         foreach (var file in System.IO.Directory.GetFiles(Path.Combine(Directory, "macros")).Order(StringComparer.Ordinal))
         {
-            globals.AddMacros(TemplateFixture.Engine.Parse("macros/" + Path.GetFileName(file), File.ReadAllText(file), bag));
+            globals.AddMacros(TemplateFixture.TemplateEngine.Parse("macros/" + Path.GetFileName(file), File.ReadAllText(file), bag));
         }
         var input = File.ReadAllText(Path.Combine(Directory, name + ".sql.jinja"));
-        var template = TemplateFixture.Engine.Parse($"models/{name}.sql", input, bag);
+        var template = TemplateFixture.TemplateEngine.Parse($"models/{name}.sql", input, bag);
         var output = template.Render(globals, bag);
 
         Assert.Empty(TemplateFixture.Headlines(bag.Items));

@@ -6,7 +6,7 @@ namespace Cdp.Modeling.Tests.Templating;
 /// <summary>The globals the template tests render with, and helpers to parse and render.</summary>
 internal static class TemplateFixture
 {
-    public static readonly JinjaTemplateEngine Engine = new();
+    public static readonly JinjaTemplateEngine TemplateEngine = new();
 
     public static TemplateScope Globals()
     {
@@ -30,7 +30,7 @@ internal static class TemplateFixture
     public static (string Output, IReadOnlyList<Diagnostic> Diagnostics) Render(string text, string path = "models/m.sql", TemplateScope? globals = null)
     {
         var bag = new DiagnosticBag();
-        var template = Engine.Parse(path, text, bag);
+        var template = TemplateEngine.Parse(path, text, bag);
         var output = template.Render(globals ?? Globals(), bag);
         return (output, bag.Items);
     }
@@ -41,7 +41,7 @@ internal static class TemplateFixture
     public static List<string> ParseErrors(string text, string path = "models/m.sql")
     {
         var bag = new DiagnosticBag();
-        Engine.Parse(path, text, bag);
+        TemplateEngine.Parse(path, text, bag);
         return Headlines(bag.Items);
     }
 

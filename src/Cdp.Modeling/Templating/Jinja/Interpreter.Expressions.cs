@@ -37,6 +37,7 @@ internal sealed partial class Interpreter
                     : filter.Name is "default" or "d" ? Probe(filter.Subject, frame) : Eval(filter.Subject, frame);
                 return ApplyFilter(filter, subject, frame);
             case TestExpr test:
+                if (test.Test == Tests.Unknown) throw new RenderError(template, -1, "");
                 var tested = Tests.AcceptsUndefined(test.Name) ? Probe(test.Subject, frame) : Eval(test.Subject, frame);
                 return test.Test(this, tested, EvalArguments(test.Arguments, frame)) != test.Negated;
             case UnaryExpr unary:
@@ -145,6 +146,8 @@ internal sealed partial class Interpreter
 
     private object? ApplyFilter(FilterExpr filter, object? subject, Frame frame)
     {
+        // An unknown filter was reported when parsed; the expression renders nothing without a second report.
+        if (filter.Filter == Filters.Unknown) throw new RenderError(template, -1, "");
         var arguments = EvalArguments(filter.Arguments, frame);
         try
         {

@@ -20,8 +20,9 @@ public sealed class JinjaTemplateEngine : ITemplateEngine
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(diagnostics);
         var source = new SourceText(path, text);
-        var tokens = new Lexer(source, diagnostics).Tokenize();
-        var nodes = new Parser(source, tokens, diagnostics).ParseTemplate();
+        var lexer = new Lexer(source, diagnostics);
+        var tokens = lexer.Tokenize();
+        var nodes = new Parser(source, tokens, lexer.BrokenTags, diagnostics).ParseTemplate();
         return new JinjaTemplate(source, nodes);
     }
 }

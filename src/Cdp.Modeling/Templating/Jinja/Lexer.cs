@@ -17,7 +17,11 @@ internal sealed class Lexer(SourceText source, DiagnosticBag diagnostics)
     private readonly string _text = source.Text;
     private readonly List<Token> _tokens = [];
     private int _pos;
+    private int _tagStart;
     private bool _stripNextData;
+
+    /// <summary>Tags with a lexical error (start and end offsets); the parser reports nothing more inside them.</summary>
+    public List<(int Start, int End)> BrokenTags { get; } = [];
 
     public List<Token> Tokenize()
     {
@@ -158,6 +162,7 @@ internal sealed class Lexer(SourceText source, DiagnosticBag diagnostics)
     private void LexTag(TokenKind beginKind, TokenKind endKind, string open, string close, int start, int inner)
     {
         _tokens.Add(new Token(beginKind, open, start));
+        _tagStart = start;
         _pos = inner;
         var depth = 0;
         while (true)
@@ -166,17 +171,20 @@ internal sealed class Lexer(SourceText source, DiagnosticBag diagnostics)
             if (_pos >= _text.Length)
             {
                 Error(start, $"unexpected end of template: '{open}' opened at line {source.LineOf(start)} is never closed (missing '{close}')");
+                BrokenTags.Add((start, _pos));
                 _tokens.Add(new Token(endKind, close, _pos));
                 return;
             }
-            if (depth == 0 && _text[_pos] == '-' && At(_pos + 1, close))
+            // '}}' may also close nested dict literals; '%}' always ends the tag.
+            var closes = depth == 0 || endKind == TokenKind.BlockEnd;
+            if (closes && _text[_pos] == '-' && At(_pos + 1, close))
             {
                 _tokens.Add(new Token(endKind, close, _pos));
                 _pos += 3;
                 _stripNextData = true;
                 return;
             }
-            if (depth == 0 && (At(_pos, close) || (endKind == TokenKind.BlockEnd && At(_pos, "+%}"))))
+            if (closes && (At(_pos, close) || (endKind == TokenKind.BlockEnd && At(_pos, "+%}"))))
             {
                 _tokens.Add(new Token(endKind, close, _pos));
                 _pos += _text[_pos] == '+' ? 3 : 2;
@@ -185,6 +193,7 @@ internal sealed class Lexer(SourceText source, DiagnosticBag diagnostics)
             if (At(_pos, "{{") || At(_pos, "{%") || At(_pos, "{#"))
             {
                 Error(start, $"'{open}' is never closed (missing '{close}' before the next tag)");
+                BrokenTags.Add((start, _pos));
                 _tokens.Add(new Token(endKind, close, _pos));
                 return;
             }
@@ -196,11 +205,16 @@ internal sealed class Lexer(SourceText source, DiagnosticBag diagnostics)
                 _pos += 2;
                 return;
             }
-            LexExpressionToken(ref depth);
+            if (!LexExpressionToken(ref depth))
+            {
+                _tokens.Add(new Token(endKind, close, _pos));
+                return;
+            }
         }
     }
 
-    private void LexExpressionToken(ref int depth)
+    /// <summary>Reads one token; false when the rest of the tag cannot be read (an unterminated string).</summary>
+    private bool LexExpressionToken(ref int depth)
     {
         var c = _text[_pos];
         var start = _pos;
@@ -208,29 +222,28 @@ internal sealed class Lexer(SourceText source, DiagnosticBag diagnostics)
         {
             while (_pos < _text.Length && (char.IsAsciiLetterOrDigit(_text[_pos]) || _text[_pos] == '_')) _pos++;
             _tokens.Add(new Token(TokenKind.Name, _text[start.._pos], start));
-            return;
+            return true;
         }
         if (char.IsAsciiDigit(c))
         {
             LexNumber();
-            return;
+            return true;
         }
-        if (c is '\'' or '"')
-        {
-            LexString(c);
-            return;
-        }
+        if (c is '\'' or '"') return LexString(c);
         foreach (var op in Operators)
         {
             if (!At(_pos, op)) continue;
-            if (op is "(" or "[" or "{") depth++;
-            else if (op is ")" or "]" or "}") depth = Math.Max(0, depth - 1);
+            if (op == "{") depth++;
+            else if (op == "}") depth = Math.Max(0, depth - 1);
             _tokens.Add(new Token(TokenKind.Operator, op, _pos));
             _pos += op.Length;
-            return;
+            return true;
         }
         Error(_pos, $"unexpected character '{c}'");
+        BrokenTags.Add((_tagStart, _pos + 1));
+        _tokens.Add(new Token(TokenKind.Error, c.ToString(), _pos));
         _pos++;
+        return true;
     }
 
     private void LexNumber()
@@ -267,7 +280,7 @@ internal sealed class Lexer(SourceText source, DiagnosticBag diagnostics)
         }
     }
 
-    private void LexString(char quote)
+    private bool LexString(char quote)
     {
         var start = _pos;
         var sb = new StringBuilder();
@@ -295,14 +308,17 @@ internal sealed class Lexer(SourceText source, DiagnosticBag diagnostics)
         }
         if (i >= _text.Length)
         {
+            // Assume the string (and its tag) ends with the line, and go on from there.
             Error(start, "unterminated string literal");
             var lineEnd = _text.IndexOf('\n', start);
             _pos = lineEnd < 0 ? _text.Length : lineEnd;
-            _tokens.Add(new Token(TokenKind.String, _text[start.._pos], start, _text[(start + 1).._pos]));
-            return;
+            BrokenTags.Add((_tagStart, _pos));
+            _tokens.Add(new Token(TokenKind.Error, _text[start.._pos], start));
+            return false;
         }
         _pos = i + 1;
         _tokens.Add(new Token(TokenKind.String, _text[start.._pos], start, sb.ToString()));
+        return true;
     }
 
     private int SkipSpaces(int i)

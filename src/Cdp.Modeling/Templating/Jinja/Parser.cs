@@ -25,8 +25,11 @@ internal sealed partial class Parser
     private readonly List<string> _openBlocks = [];
     private int _pos;
 
-    public Parser(SourceText source, List<Token> tokens, DiagnosticBag diagnostics)
+    private readonly List<(int Start, int End)> _brokenTags;
+
+    public Parser(SourceText source, List<Token> tokens, List<(int Start, int End)> brokenTags, DiagnosticBag diagnostics)
     {
+        _brokenTags = brokenTags;
         _source = source;
         _tokens = tokens;
         _diagnostics = diagnostics;
@@ -52,9 +55,14 @@ internal sealed partial class Parser
 
     private Token Advance() => _tokens[_pos < _tokens.Count - 1 ? _pos++ : _pos];
 
-    private void Error(int offset, string message) => _diagnostics.Add(_source.Error(offset, message));
+    private void Error(int offset, string message)
+    {
+        if (offset < 0 || _brokenTags.Exists(t => offset >= t.Start && offset <= t.End)) return;
+        _diagnostics.Add(_source.Error(offset, message));
+    }
 
-    private static ParseException Fail(Token at, string message) => new(at.Offset, message);
+    /// <summary>A syntax error at a token; silent when the token is one the lexer already reported.</summary>
+    private static ParseException Fail(Token at, string message) => new(at.Kind == TokenKind.Error ? -1 : at.Offset, message);
 
     /// <summary>Parses nodes until end of template or a tag that some open block accepts (left unconsumed).</summary>
     private List<Node> ParseBody()

@@ -13,6 +13,9 @@ internal enum TokenKind
     Integer,
     Float,
     Operator,
+
+    /// <summary>Something the lexer could not read (already reported); the parser skips the tag silently.</summary>
+    Error,
     EndOfTemplate,
 }
 

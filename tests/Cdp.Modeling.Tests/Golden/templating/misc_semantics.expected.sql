@@ -1,0 +1,9 @@
+
+
+top-macro
+odd even<a odd<b 
+Z True True
+1
+a True
+['ID', 'NAME', 'EMAIL'] [1, 2]
+[1]

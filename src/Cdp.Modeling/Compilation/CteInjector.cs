@@ -16,7 +16,7 @@ internal static class CteInjector
         foreach (var (name, body) in ctes)
         {
             if (definitions.Length > 0) definitions.Append(", ");
-            definitions.Append(Engine.Sql.Identifier(name)).Append(" AS (\n").Append(body.TrimEnd()).Append("\n)");
+            definitions.Append(Engine.Sql.Identifier(name)).Append(" AS (\n").Append(body.Trim()).Append("\n)");
         }
 
         if (IsWord(sql, start, "with"))

@@ -1,0 +1,13 @@
+
+-- target prod / prod_main / duckdb
+-- run 3f2a9c1e-0000-4000-8000-000000000001 at 2026-03-14 15:09:26.535000+00:00 (2026-03-14)
+-- env eu / set-by-env
+-- this "prod_main"."context" (prod_main.context)
+with "__cdp_ephemeral__eph" AS (
+select * from "silver"."stg_orders" where amount > 0
+),
+recent as (
+    select * from "__cdp_ephemeral__eph"
+    where id > (select max(id) from "prod_main"."context")
+)
+select * from recent limit 5 -- from --vars

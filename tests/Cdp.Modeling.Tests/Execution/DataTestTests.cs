@@ -104,4 +104,30 @@ public sealed class DataTestTests : IDisposable
         var outcome = await _project.RunAsync(RunMode.Build, _project.Request("+fct_orders"));
         Assert.Equal(["fct_orders", "not_null_fct_orders_id", "orders"], outcome.Summary.Results.Select(r => r.Name).Order(StringComparer.Ordinal).ToArray());
     }
+
+    [Fact]
+    public async Task Custom_generic_tests_are_macros_named_test_name()
+    {
+        _project.Write("macros/tests.sql", "{% macro test_at_least(model, column_name, minimum) %}select * from {{ model }} where {{ column_name }} < {{ minimum }}{% endmacro %}");
+        Properties("""
+                  - name: id
+                    tests:
+                      - at_least: {minimum: 12}
+            """);
+        var outcome = await _project.RunAsync(RunMode.Build);
+        var test = Assert.Single(outcome.Summary.Results, r => r.Kind == Cdp.Modeling.Compilation.NodeKind.Test);
+        Assert.Equal((NodeStatus.Fail, 2L), (test.Status, test.Failures!.Value));
+    }
+
+    [Fact]
+    public async Task An_unknown_generic_test_is_a_diagnostic_at_its_declaration()
+    {
+        Properties("""
+                  - name: id
+                    tests: [uniq]
+            """);
+        var report = await _project.CompileErrorsAsync();
+        Assert.Contains("models/schema.yml:6:", report, StringComparison.Ordinal);
+        Assert.Contains("unknown generic test 'uniq'", report, StringComparison.Ordinal);
+    }
 }

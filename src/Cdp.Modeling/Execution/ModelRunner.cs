@@ -158,16 +158,20 @@ public sealed class ModelRunner(LakeSession lake, string lakeUri)
                 Materialized = node.Materialized, Relation = node.RelationName, StartedAt = started, CompletedAt = DateTimeOffset.UtcNow, Thread = thread,
             };
         }
-        catch (Exception e) when (e is SqlEngineException or DeltaException or LakeException or InvalidOperationException && !ct.IsCancellationRequested)
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
+            // One node's failure is its result, never the run's crash: the other branches of the DAG go on.
             var where = node.CompiledPath is null ? "" : $" (compiled SQL: {node.CompiledPath})";
             return new NodeResult
             {
                 UniqueId = node.UniqueId, Name = node.Name, Kind = node.Kind, Status = NodeStatus.Error, Materialized = node.Materialized,
-                Message = $"{KindName(node)} '{node.Name}' failed{where}: {e.Message}", StartedAt = started, CompletedAt = DateTimeOffset.UtcNow, Thread = thread,
+                Message = $"{KindName(node)} '{node.Name}' failed{where}: {Describe(e)}", StartedAt = started, CompletedAt = DateTimeOffset.UtcNow, Thread = thread,
             };
         }
     }
+
+    private static string Describe(Exception e)
+        => e is SqlEngineException or DeltaException or LakeException or IOException ? e.Message : $"{e.GetType().Name}: {e.Message}";
 
     private static string KindName(Node node) => node.Kind.ToString().ToLowerInvariant();
 

@@ -201,7 +201,8 @@ public abstract class ModelsExecuteCommand(IAnsiConsole console, RunMode mode) :
         };
         var what = $"{r.Kind.ToString().ToLowerInvariant()} {r.Name}";
         var seconds = r.Duration.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture);
-        Console.MarkupLine($"{index,4} [{colour}]{label,-5}[/] {Markup.Escape(what)} [grey]{Markup.Escape(r.Message ?? "")} ({seconds} s)[/]");
+        var message = string.IsNullOrEmpty(r.Message) ? "" : Markup.Escape(r.Message) + " ";
+        Console.MarkupLine($"{index,4} [{colour}]{label,-5}[/] {Markup.Escape(what)} [grey]{message}({seconds} s)[/]");
     }
 
     /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>

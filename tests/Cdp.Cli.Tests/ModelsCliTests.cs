@@ -85,6 +85,21 @@ public sealed class ModelsCliTests : IDisposable
     }
 
     [Fact]
+    public async Task A_selector_matching_nothing_warns_instead_of_passing_silently()
+    {
+        var text = await _project.ModelsAsync("run", "-s", "custmers");
+        Assert.Equal(0, text.ExitCode);
+        Assert.Contains("warning: --select 'custmers' matches no node; nothing to do.", text.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Done. nothing ran in", text.Stdout, StringComparison.Ordinal);
+
+        var json = await _project.ModelsAsync("ls", "-s", "customers", "--exclude", "customers", "--format", "json");
+        Assert.Equal(0, json.ExitCode);
+        Assert.Empty(json.JsonArray());
+        Assert.Contains("matches no node", json.Stderr, StringComparison.Ordinal);
+        Assert.Empty(TableState.Files(_project.Lake));
+    }
+
+    [Fact]
     public async Task An_unknown_target_exits_1_naming_the_known_ones()
     {
         var r = (await _project.ModelsAsync("build", "--target", "prod")).Failed(1);

@@ -43,4 +43,16 @@ public sealed class ModelsJsonOutputTests : IDisposable
         Assert.Equal("", failed.Stdout);
         Assert.Contains("Unknown selector method 'colour'", failed.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_relative_lake_on_the_command_line_is_relative_to_the_current_folder_as_for_cdp_sql()
+    {
+        var seed = await CdpProcess.RunCdpAsync(_project.Root, "models", "seed", "--project-dir", _project.Name, "--lake", "rel-lake", "-s", "raw_orders", "--format", "json");
+
+        Assert.True(seed.ExitCode == 0, $"exit {seed.ExitCode}\n{seed.Stdout}\n{seed.Stderr}");
+        Assert.Equal([0L], TableState.CommitVersions(Path.Combine(_project.Root, "rel-lake", "main", "raw_orders")));
+        Assert.False(Directory.Exists(_project.File("rel-lake")));
+        var sql = (await CdpProcess.RunCdpAsync(_project.Root, "sql", "SELECT count(*) AS n FROM raw_orders", "--lake", "rel-lake", "--format", "json")).Succeeded();
+        Assert.Equal(40L, (long)sql.JsonArray()[0]!["n"]!);
+    }
 }

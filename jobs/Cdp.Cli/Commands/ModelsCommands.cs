@@ -64,7 +64,9 @@ public abstract class ModelsCommandBase<TSettings>(IAnsiConsole console) : CdpCo
     protected static ModelingRequest Request(TSettings settings, CommandContext context, IProgress<NodeResult>? progress = null) => new()
     {
         ProjectDirectory = settings.ProjectDir,
-        Lake = settings.Lake,
+        // A path on the command line is relative to the current folder, as for every cdp command (the workflow would
+        // resolve it against the project folder, as it does for the lake named in the project file).
+        Lake = settings.Lake is { } lakePath && !lakePath.Contains("://", StringComparison.Ordinal) ? Path.GetFullPath(lakePath) : settings.Lake,
         Target = settings.Target,
         Vars = CommandLineVars.Parse(settings.Vars),
         Select = settings.Select,

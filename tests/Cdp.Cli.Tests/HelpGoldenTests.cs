@@ -12,6 +12,13 @@ public sealed class HelpGoldenTests
     [InlineData("cdp-help.txt", "--help")]
     [InlineData("cdp-lake-help.txt", "lake", "--help")]
     [InlineData("cdp-lake-append-help.txt", "lake", "append", "--help")]
+    [InlineData("cdp-models-help.txt", "models", "--help")]
+    [InlineData("cdp-models-compile-help.txt", "models", "compile", "--help")]
+    [InlineData("cdp-models-run-help.txt", "models", "run", "--help")]
+    [InlineData("cdp-models-test-help.txt", "models", "test", "--help")]
+    [InlineData("cdp-models-build-help.txt", "models", "build", "--help")]
+    [InlineData("cdp-models-seed-help.txt", "models", "seed", "--help")]
+    [InlineData("cdp-models-ls-help.txt", "models", "ls", "--help")]
     public async Task Help_matches_the_golden_file(string golden, params string[] args)
     {
         var r = (await CdpCli.RunAsync(args)).Succeeded();
@@ -28,6 +35,13 @@ public sealed class HelpGoldenTests
     [InlineData("lake", "vacuum", "--help")]
     [InlineData("sql", "--help")]
     [InlineData("demo", "--help")]
+    [InlineData("models", "--help")]
+    [InlineData("models", "compile", "--help")]
+    [InlineData("models", "run", "--help")]
+    [InlineData("models", "test", "--help")]
+    [InlineData("models", "build", "--help")]
+    [InlineData("models", "seed", "--help")]
+    [InlineData("models", "ls", "--help")]
     public async Task Every_help_page_has_examples_and_exit_codes(params string[] args)
     {
         var help = (await CdpCli.RunAsync(args)).Succeeded().Stdout;

@@ -64,7 +64,9 @@ public abstract class ModelsCommandBase<TSettings>(IAnsiConsole console) : CdpCo
     protected static ModelingRequest Request(TSettings settings, CommandContext context, IProgress<NodeResult>? progress = null) => new()
     {
         ProjectDirectory = settings.ProjectDir,
-        Lake = settings.Lake,
+        // A path on the command line is relative to the current folder, as for every cdp command (the workflow would
+        // resolve it against the project folder, as it does for the lake named in the project file).
+        Lake = settings.Lake is { } lakePath && !lakePath.Contains("://", StringComparison.Ordinal) ? Path.GetFullPath(lakePath) : settings.Lake,
         Target = settings.Target,
         Vars = CommandLineVars.Parse(settings.Vars),
         Select = settings.Select,
@@ -75,9 +77,15 @@ public abstract class ModelsCommandBase<TSettings>(IAnsiConsole console) : CdpCo
         Arguments = context.Arguments.ToList(),
     };
 
-    protected void PrintWarnings(CompiledProject compiled)
+    protected void PrintWarnings(CompileOutcome outcome, TSettings settings)
     {
-        foreach (var d in compiled.Diagnostics) Error.WriteLine(d.ToString());
+        foreach (var d in outcome.Compiled.Diagnostics) Error.WriteLine(d.ToString());
+        // A mistyped selector must not pass for a successful run of nothing.
+        if (outcome.Selected.Count == 0)
+        {
+            var criteria = settings.Select.Length > 0 ? $"--select '{string.Join(" ", settings.Select)}'" : "the project";
+            Error.WriteLine($"warning: {criteria}{(settings.Exclude.Length > 0 ? $" minus --exclude '{string.Join(" ", settings.Exclude)}'" : "")} matches no node; nothing to do.");
+        }
     }
 
     /// <summary>Where warnings go: standard error, so that stdout stays one JSON document.</summary>
@@ -91,7 +99,7 @@ public sealed class ModelsCompileCommand(IAnsiConsole console) : ModelsCommandBa
     {
         await using var lake = new LakeSession();
         var outcome = await Workflow().CompileAsync(lake, Request(settings, context), cancellationToken);
-        PrintWarnings(outcome.Compiled);
+        PrintWarnings(outcome, settings);
         var nodes = outcome.SelectedNodes.Where(n => n.CompiledSql is not null).ToList();
         var printer = PrinterFor(settings);
         if (printer.IsJson)
@@ -119,7 +127,7 @@ public sealed class ModelsListCommand(IAnsiConsole console) : ModelsCommandBase<
     {
         await using var lake = new LakeSession();
         var outcome = await Workflow().CompileAsync(lake, Request(settings, context), cancellationToken);
-        PrintWarnings(outcome.Compiled);
+        PrintWarnings(outcome, settings);
         PrinterFor(settings).Rows(["unique_id", "type", "materialized", "relation", "depends_on", "tags"],
             outcome.SelectedNodes.Select(n => (IReadOnlyList<object?>)
             [
@@ -157,7 +165,7 @@ public abstract class ModelsExecuteCommand(IAnsiConsole console, RunMode mode) :
         });
         await using var lake = new LakeSession();
         var outcome = await Workflow().RunAsync(lake, Request(settings, context, progress), mode, cancellationToken);
-        PrintWarnings(outcome.Compile.Compiled);
+        PrintWarnings(outcome.Compile, settings);
         var s = outcome.Summary;
         if (printer.IsJson)
         {
@@ -182,7 +190,8 @@ public abstract class ModelsExecuteCommand(IAnsiConsole console, RunMode mode) :
             var parts = new[] { (NodeStatus.Success, "succeeded"), (NodeStatus.Pass, "passed"), (NodeStatus.Warn, "warned"), (NodeStatus.Error, "errored"), (NodeStatus.Fail, "failed"), (NodeStatus.Skipped, "skipped") }
                 .Where(p => s.Count(p.Item1) > 0).Select(p => $"{s.Count(p.Item1)} {p.Item2}");
             var colour = s.Succeeded ? "green" : "red";
-            Console.MarkupLine($"[{colour}]Done.[/] {string.Join(", ", parts)} in {s.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s. " +
+            var what = s.Results.Count == 0 ? "nothing ran" : string.Join(", ", parts);
+            Console.MarkupLine($"[{colour}]Done.[/] {what} in {s.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s. " +
                                $"Results: {Markup.Escape(outcome.RunResultsPath)}; catalog for any DuckDB client: {Markup.Escape(outcome.CatalogPath ?? "-")}");
         }
         return s.Succeeded ? ExitCodes.Success : ExitCodes.Failure;

@@ -25,7 +25,7 @@ public class ModelsSettings : CdpSettings
     public string? Lake { get; init; }
 
     [CommandOption("-s|--select <SELECTOR>")]
-    [Description("Nodes to include: name, +name (with ancestors), name+ (with descendants), tag:x, path:models/x, source:s.t; repeat or separate by spaces.")]
+    [Description("Nodes to include: name (* wildcards), +name (with ancestors), name+ (with descendants), @name, tag:x, path:models/x, source:s.t, resource_type:seed, test_name:unique, config.materialized:table; a,b is an intersection; repeat or separate by spaces for a union.")]
     public string[] Select { get; init; } = [];
 
     [CommandOption("--exclude <SELECTOR>")]

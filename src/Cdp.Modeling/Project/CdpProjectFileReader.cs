@@ -26,7 +26,12 @@ internal static class CdpProjectFileReader
         foreach (var (keyNode, value) in root.Entries)
         {
             var key = keyNode.Text;
-            if (key == "name" || ReservedKeys.Contains(key) || ProjectFileCommon.TryReadPathKey(file, key, value, ref settings)) continue;
+            if (ReservedKeys.Contains(key))
+            {
+                settings = settings with { Sections = new Dictionary<string, object?>(settings.Sections) { [key] = YamlValues.ToValue(value) } };
+                continue;
+            }
+            if (key == "name" || ProjectFileCommon.TryReadPathKey(file, key, value, ref settings)) continue;
             switch (key)
             {
                 case "lake":

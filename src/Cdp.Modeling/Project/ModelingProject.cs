@@ -55,6 +55,12 @@ public sealed record ModelingProject
 
     /// <summary>Docs blocks (<c>{% docs name %}...{% enddocs %}</c> in .md files) by name.</summary>
     public IReadOnlyDictionary<string, DocsBlock> Docs { get; init; } = new Dictionary<string, DocsBlock>();
+
+    /// <summary>
+    /// The project file's sections owned by the platform's other jobs (<c>ingest</c>, <c>identity</c>, <c>audiences</c>,
+    /// <c>destinations</c>, <c>ml</c>, <c>catalog</c>), as plain values (dictionaries, lists, scalars) for those jobs to read.
+    /// </summary>
+    public IReadOnlyDictionary<string, object?> Sections { get; init; } = new Dictionary<string, object?>();
 }
 
 /// <summary>A file of the project: its path relative to the root, the path below its resource folder, and its text.</summary>

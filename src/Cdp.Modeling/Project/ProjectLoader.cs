@@ -77,6 +77,7 @@ public static class ProjectLoader
             SeedProperties = properties.Seeds,
             Sources = properties.Sources,
             Docs = docs,
+            Sections = settings.Sections,
         };
     }
 

@@ -33,6 +33,8 @@ internal sealed record ProjectSettings
 
     public FolderConfigs TestConfigs { get; init; } = FolderConfigs.Empty;
 
+    public IReadOnlyDictionary<string, object?> Sections { get; init; } = new Dictionary<string, object?>();
+
     public static IReadOnlyDictionary<string, TargetDefinition> DefaultTargets()
         => new Dictionary<string, TargetDefinition>(StringComparer.Ordinal) { ["dev"] = new TargetDefinition("dev") };
 }

@@ -1,6 +1,5 @@
 using Cdp.Modeling.Diagnostics;
 using Cdp.Modeling.Project;
-using Cdp.Modeling.Tests.Support;
 
 namespace Cdp.Modeling.Tests.Project;
 
@@ -9,7 +8,7 @@ public class ProjectSectionsTests
     [Fact]
     public void Sections_of_other_jobs_are_kept_as_plain_values()
     {
-        using var project = new TestProject("name: shop\ningest:\n  sources:\n    crm: {format: csv, path: 'in/*.csv'}\nidentity: {max_emails: 3}\n");
+        using var project = new Cdp.Modeling.Tests.Support.TestProject("name: shop\ningest:\n  sources:\n    crm: {format: csv, path: 'in/*.csv'}\nidentity: {max_emails: 3}\n");
         var diagnostics = new DiagnosticBag();
         var loaded = ProjectLoader.Load(project.Root, diagnostics);
         Assert.Empty(diagnostics.Items);

@@ -101,6 +101,12 @@ public sealed class ModelsCrashTests(ITestOutputHelper output) : IDisposable
         var history = await lake.HistoryAsync(Table);
         Assert.Equal(before + 2, history.Count);
         Assert.Contains("model.crash.slow", history[0].OperationParameters!.ToJsonString(), StringComparison.Ordinal);
+
+        // What killed runs wrote but never committed is unreferenced: vacuum removes it and the table stays whole.
+        output.WriteLine($"before vacuum: {TableState.DataFiles(Table).Count} data files on disk");
+        (await CdpCli.RunAsync("lake", "vacuum", Table, "--retain", "0", "--force")).Succeeded();
+        Assert.Single(TableState.DataFiles(Table));
+        await AssertTableAsync(before + 1, last.Rows);
     }
 
     private System.Diagnostics.Process StartCdp()

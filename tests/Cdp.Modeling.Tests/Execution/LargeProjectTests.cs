@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Cdp.Engine;
 using Cdp.Lake;
 using Cdp.Modeling.Compilation;
 using Cdp.Modeling.Execution;
@@ -13,7 +14,8 @@ namespace Cdp.Modeling.Tests.Execution;
 
 /// <summary>
 /// A generated project of 500 models (see <see cref="LargeModelProject"/>): it compiles without a diagnostic, builds
-/// completely, its models hold the rows computed independently of SQL, and compiling it twice gives the same bytes.
+/// completely, its models hold the rows computed independently of SQL (through the lake and the catalog file), a
+/// second build changes nothing, and compiling it twice gives the same bytes.
 /// </summary>
 public sealed class LargeProjectTests : IDisposable
 {
@@ -64,6 +66,14 @@ public sealed class LargeProjectTests : IDisposable
         Assert.Equal(expectedKinds.Single(k => k.Key == "table").Value + expectedKinds.Single(k => k.Key == "incremental").Value + 2, deltaTables);
 
         await AssertSampleRowsAsync(joinLayer, joinJ);
+        // The catalog file holds every table and stored view: a plain DuckDB session reads a mart nine views deep.
+        using (var client = new DuckDbEngine(outcome.CatalogPath))
+        {
+            Assert.Equal(MartLines(7), TestProject.Lines(await client.QueryAsync($"SELECT customer_id, country, orders, total FROM gold.{Name(Layers - 1, 7)}")));
+            // Tables and seeds are views over their snapshots there, like stored views: every relation but the ephemerals.
+            var relations = ModelCount - expectedKinds.Single(k => k.Key == "ephemeral").Value + 2;
+            Assert.Equal([(object?)(long)relations], (await client.QueryAsync("SELECT count(*) FROM duckdb_views() WHERE NOT internal")).Rows[0]);
+        }
 
         // A second build reads the 467 stored views and every table back, runs the incrementals incrementally, commits
         // each table once more, and leaves every row as it was.

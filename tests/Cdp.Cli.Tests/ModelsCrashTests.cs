@@ -86,7 +86,7 @@ public sealed class ModelsCrashTests(ITestOutputHelper output) : IDisposable
             if (versions[^1] == state.Version + 1) state = (state.Version + 1, next.Rows);
             await AssertTableAsync(state.Version, state.Rows);
             output.WriteLine($"round {round}: {(finished ? $"finished (exit {process.ExitCode})" : "killed")} after {delay.TotalMilliseconds:F0} ms; " +
-                             $"version {state.Version}, {(state.Rows == oldRows ? "old" : "new")} rows; {TableState.DataFiles(Table).Count} data files on disk");
+                             $"version {state.Version}, {(state.Rows == oldRows ? "v1" : "v2")} rows; {TableState.DataFiles(Table).Count} data files on disk");
             if (finished) Assert.Equal(0, process.ExitCode);
         }
         Assert.True(killed > 0, "every run finished before its kill: nothing was tested");

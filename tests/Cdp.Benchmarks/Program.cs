@@ -5,7 +5,7 @@ using Cdp.Benchmarks.Scenarios;
 
 // Benchmark runner: one JSON line per scenario on stdout, progress on stderr.
 // Usage: dotnet run -c Release --project tests/Cdp.Benchmarks -- [--scenario NAME]... [--size N] [--repeat K] [--quick] (see --help)
-IScenario[] scenarios = [new DeltaAppendScenario(), new SnapshotLoadScenario(), new SnapshotScanScenario()];
+IScenario[] scenarios = [new DeltaAppendScenario(), new SnapshotLoadScenario(), new SnapshotScanScenario(), new ModelsOverheadScenario()];
 
 RunnerOptions options;
 try

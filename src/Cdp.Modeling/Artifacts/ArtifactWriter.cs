@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Cdp.Modeling.Compilation;
@@ -18,20 +19,53 @@ public static class ArtifactWriter
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    /// <summary>Writes every node's compiled SQL and sets <see cref="Node.CompiledPath"/>; stale files of earlier compiles are removed.</summary>
+    /// <summary>
+    /// Writes every node's compiled SQL and sets <see cref="Node.CompiledPath"/>; stale files of earlier compiles are removed.
+    /// Only files whose text changed are written: deleting and re-creating every file made this most of the compile
+    /// time of a large project (about 0.6 s of 0.7 s for 500 models).
+    /// </summary>
     public static void WriteCompiled(CompiledProject compiled)
     {
         var project = compiled.Project;
-        var root = Path.Combine(project.TargetPath, "compiled", project.Name);
-        if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        var root = Path.GetFullPath(Path.Combine(project.TargetPath, "compiled", project.Name));
+        var wanted = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var node in compiled.Graph.Nodes.Where(n => n.CompiledSql is not null))
         {
             var relative = node.Test is not null ? node.Path + "/" + node.Name + ".sql" : node.Path!;
-            var full = Path.Combine(root, relative);
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            File.WriteAllText(full, node.CompiledSql + "\n");
+            var full = Path.GetFullPath(Path.Combine(root, relative));
+            wanted[full] = node.CompiledSql + "\n";
             node.CompiledPath = Path.GetRelativePath(project.RootDirectory, full).Replace(Path.DirectorySeparatorChar, '/');
         }
+
+        // Stale files go first, so a file renamed only in case is written anew on a case-insensitive file system.
+        var existing = new HashSet<string>(StringComparer.Ordinal);
+        if (Directory.Exists(root))
+        {
+            foreach (var file in Directory.GetFiles(root, "*", SearchOption.AllDirectories))
+            {
+                if (wanted.ContainsKey(file)) existing.Add(file);
+                else File.Delete(file);
+            }
+            DeleteEmptyFolders(root);
+        }
+        foreach (var (full, text) in wanted)
+        {
+            if (existing.Contains(full) && HasText(full, text)) continue;
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            File.WriteAllText(full, text);
+        }
+    }
+
+    private static bool HasText(string path, string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        return new FileInfo(path).Length == bytes.Length && File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes);
+    }
+
+    private static void DeleteEmptyFolders(string folder)
+    {
+        foreach (var child in Directory.EnumerateDirectories(folder)) DeleteEmptyFolders(child);
+        if (!Directory.EnumerateFileSystemEntries(folder).Any()) Directory.Delete(folder);
     }
 
     public static string WriteManifest(CompiledProject compiled)

@@ -13,14 +13,19 @@ public static class LakeViews
 {
     private const string Prefix = "_cdp/views/";
 
-    /// <summary>A stored view: its schema, name and SELECT.</summary>
-    public sealed record StoredView(string Schema, string Name, string Sql);
+    /// <summary>A stored view: its schema, name and SELECT, and the views it selects from (<c>schema.name</c>).</summary>
+    public sealed record StoredView(string Schema, string Name, string Sql, IReadOnlyList<string>? DependsOn = null)
+    {
+        public string Key => Schema + "." + Name;
+    }
 
     private static string Key(string schema, string name) => Prefix + Uri.EscapeDataString(schema + "." + name) + ".json";
 
-    public static async Task SaveAsync(IObjectStore lake, string schema, string name, string sql, CancellationToken cancellationToken = default)
+    /// <param name="dependsOn">The relations (<c>schema.name</c>) the view selects from, so views are recreated in order.</param>
+    public static async Task SaveAsync(IObjectStore lake, string schema, string name, string sql, IReadOnlyList<string>? dependsOn = null,
+        CancellationToken cancellationToken = default)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(new StoredView(schema, name, sql));
+        var json = JsonSerializer.SerializeToUtf8Bytes(new StoredView(schema, name, sql, dependsOn));
         await lake.WriteAsync(Key(schema, name), json, cancellationToken).ConfigureAwait(false);
     }
 
@@ -42,12 +47,13 @@ public static class LakeViews
     }
 
     /// <summary>
-    /// Creates every stored view in the engine. Views may select from each other, so creation repeats until no more
-    /// succeed; views whose inputs are missing are returned with the engine's reason instead of failing the session.
+    /// Creates every stored view in the engine, each after the views it selects from. Views stored without their
+    /// dependencies are retried until no more succeed; views whose inputs are missing are returned with the engine's
+    /// reason instead of failing the session.
     /// </summary>
     public static async Task<IReadOnlyList<(StoredView View, string Reason)>> RegisterAsync(DuckDbEngine engine, IObjectStore lake, CancellationToken cancellationToken = default)
     {
-        var pending = (await ListAsync(lake, cancellationToken).ConfigureAwait(false)).ToList();
+        var pending = InDependencyOrder(await ListAsync(lake, cancellationToken).ConfigureAwait(false));
         var failures = new Dictionary<StoredView, string>();
         while (pending.Count > 0)
         {
@@ -71,5 +77,27 @@ public static class LakeViews
             pending = next;
         }
         return failures.Select(f => (f.Key, f.Value)).ToList();
+    }
+
+    /// <summary>Views ordered so that each comes after the stored views it depends on (name order otherwise).</summary>
+    private static List<StoredView> InDependencyOrder(IReadOnlyList<StoredView> views)
+    {
+        var byKey = views.GroupBy(v => v.Key, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
+        var ordered = new List<StoredView>(views.Count);
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+        void Visit(StoredView view)
+        {
+            // Seen before (or on a cycle, which the retry loop then reports).
+            if (!seen.Add(view.Key)) return;
+            foreach (var dependency in view.DependsOn ?? [])
+            {
+                if (byKey.TryGetValue(dependency, out var upstream)) Visit(upstream);
+            }
+            ordered.Add(view);
+        }
+
+        foreach (var view in byKey.Values.OrderBy(v => v.Key, StringComparer.Ordinal)) Visit(view);
+        return ordered;
     }
 }

@@ -12,7 +12,7 @@ namespace Cdp.Modeling.Execution;
 /// tables, incremental models and seeds are written as exactly one Delta commit each (commitInfo names the model and
 /// the run), then exposed as views over their new snapshot. A failure leaves the previous table version in place.
 /// </summary>
-internal sealed class Materializer(LakeSession lake, string lakeUri, DuckDbEngine engine, string invocationId)
+internal sealed class Materializer(LakeSession lake, string lakeUri, DuckDbEngine engine, string invocationId, Func<Node, IReadOnlyList<string>> upstreamRelations)
 {
     private readonly DeltaWriter _writer = new(engine);
 
@@ -22,7 +22,7 @@ internal sealed class Materializer(LakeSession lake, string lakeUri, DuckDbEngin
         {
             case Materializations.View:
                 await engine.ExecuteAsync($"CREATE OR REPLACE VIEW {node.RelationName} AS\n{node.CompiledSql}", ct).ConfigureAwait(false);
-                await LakeViews.SaveAsync(lake.Store(lakeUri), node.Schema, node.Alias, node.CompiledSql!, ct).ConfigureAwait(false);
+                await LakeViews.SaveAsync(lake.Store(lakeUri), node.Schema, node.Alias, node.CompiledSql!, upstreamRelations(node), ct).ConfigureAwait(false);
                 return (null, null, $"created view {node.RelationName}");
             case Materializations.Table:
                 return await WriteTableAsync(node, node.CompiledSql!, "table", ct).ConfigureAwait(false);

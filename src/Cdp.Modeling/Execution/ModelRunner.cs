@@ -21,6 +21,12 @@ public sealed class ModelRunner(LakeSession lake, string lakeUri)
         var selected = selection.Where(id => Runs(graph[id], options.Mode)).ToHashSet(StringComparer.Ordinal);
         var parents = ExecutionParents(graph, selected, options.Mode);
 
+        // The relations a view selects from, through ephemeral models, as stored with the view.
+        IReadOnlyList<string> UpstreamRelations(Node node)
+            => graph.Reachable(node.UniqueId, downstream: false).Select(id => graph[id])
+                .Where(n => n.Kind is NodeKind.Model or NodeKind.Seed or NodeKind.Source && n.Materialized != Materializations.Ephemeral)
+                .Select(n => n.Schema + "." + n.Alias).Order(StringComparer.Ordinal).ToList();
+
         await ExposeExistingRelationsAsync(project, cancellationToken).ConfigureAwait(false);
 
         var threads = Math.Max(1, options.Threads ?? project.Target.Threads ?? Environment.ProcessorCount);
@@ -28,7 +34,7 @@ public sealed class ModelRunner(LakeSession lake, string lakeUri)
         for (var i = threads; i >= 1; i--)
         {
             var fork = lake.Engine.Fork();
-            connections.Push((fork, new Materializer(lake, lakeUri, fork, project.Options.InvocationId), i));
+            connections.Push((fork, new Materializer(lake, lakeUri, fork, project.Options.InvocationId, UpstreamRelations), i));
         }
 
         var results = new List<NodeResult>();

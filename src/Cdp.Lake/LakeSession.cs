@@ -149,10 +149,12 @@ public sealed class LakeSession : IAsyncDisposable
         try
         {
             IReadOnlyList<LakeTable> tables;
-            await using (var session = new LakeSession(new DuckDbEngine(temp, Engine.CacheDirectory), _resolve))
+            // Views are created in memory (hundreds of small catalog writes), then copied to the file in one go.
+            await using (var session = new LakeSession(new DuckDbEngine(null, Engine.CacheDirectory), _resolve))
             {
                 tables = await session.RegisterLakeAsync(lakeUri, cancellationToken).ConfigureAwait(false);
-                await session.Engine.ExecuteAsync("CHECKPOINT", cancellationToken).ConfigureAwait(false);
+                await session.Engine.ExecuteAsync(
+                    $"ATTACH {Sql.Literal(temp)} AS cdp_catalog; COPY FROM DATABASE memory TO cdp_catalog; DETACH cdp_catalog", cancellationToken).ConfigureAwait(false);
             }
             File.Move(temp, full, overwrite: true);
             return tables;

@@ -37,7 +37,24 @@ public sealed class DuckDbEngine : IAsyncDisposable, IDisposable
     /// A second connection to the same in-memory database: it sees the same schemas, tables and views, has its own
     /// temporary objects, and runs statements concurrently with this one. Dispose it before this engine.
     /// </summary>
-    public DuckDbEngine Fork() => new(_connection.Duplicate(), CacheDirectory);
+    public DuckDbEngine Fork()
+    {
+        var fork = new DuckDbEngine(_connection.Duplicate(), CacheDirectory);
+        foreach (var (name, function) in _functions) fork.RegisterFunction(name, function);
+        return fork;
+    }
+
+    /// <summary>
+    /// Makes a C# function callable from SQL as <paramref name="name"/>(text, text) → text, on this connection (and
+    /// connections forked from it afterwards: forks register the same functions). NULL arguments reach the function.
+    /// </summary>
+    public void RegisterFunction(string name, Func<string?, string?, string?> function)
+    {
+        _functions.Add((name, function));
+        _connection.RegisterScalarFunction<string?, string?, string?>(name, (a, b) => function(a, b));
+    }
+
+    private readonly List<(string Name, Func<string?, string?, string?> Function)> _functions = [];
 
     /// <summary>Local folder where copies of remote data files are kept for DuckDB to read.</summary>
     public string CacheDirectory { get; }

@@ -40,21 +40,29 @@ public sealed class DuckDbEngine : IAsyncDisposable, IDisposable
     public DuckDbEngine Fork()
     {
         var fork = new DuckDbEngine(_connection.Duplicate(), CacheDirectory);
-        foreach (var (name, function) in _functions) fork.RegisterFunction(name, function);
+        foreach (var registration in _registrations) fork.Register(registration);
         return fork;
     }
 
     /// <summary>
-    /// Makes a C# function callable from SQL as <paramref name="name"/>(text, text) → text, on this connection (and
-    /// connections forked from it afterwards: forks register the same functions). NULL arguments reach the function.
+    /// Makes a C# function callable from SQL as <paramref name="name"/>(text, text) → text, on this connection and on
+    /// connections forked from it afterwards. NULL arguments reach the function; a null result is SQL NULL.
     /// </summary>
     public void RegisterFunction(string name, Func<string?, string?, string?> function)
-    {
-        _functions.Add((name, function));
-        _connection.RegisterScalarFunction<string?, string?, string?>(name, (a, b) => function(a, b));
-    }
+        => Register(c => c.RegisterScalarFunction<string?, string?, string?>(name, (a, b) => function(a, b)));
 
-    private readonly List<(string Name, Func<string?, string?, string?> Function)> _functions = [];
+    /// <summary>As <see cref="RegisterFunction(string, Func{string?, string?, string?})"/>, with one argument.</summary>
+    public void RegisterFunction(string name, Func<string?, string?> function)
+        => Register(c => c.RegisterScalarFunction<string?, string?>(name, a => function(a)));
+
+    // Functions live on a connection: forks replay every registration.
+    private readonly List<Action<DuckDBConnection>> _registrations = [];
+
+    private void Register(Action<DuckDBConnection> registration)
+    {
+        registration(_connection);
+        _registrations.Add(registration);
+    }
 
     /// <summary>Local folder where copies of remote data files are kept for DuckDB to read.</summary>
     public string CacheDirectory { get; }

@@ -17,6 +17,7 @@ public class DependencyRulesTests
         ["Cdp.Engine"] = (["Cdp.Delta"], ["DuckDB.NET.", "Dapper"]),
         ["Cdp.Lake"] = (["Cdp.Storage.Azure", "Cdp.Engine"], []),
         ["Cdp.Modeling"] = (["Cdp.Lake"], ["YamlDotNet"]),
+        ["Cdp.Identity"] = (["Cdp.Engine"], ["libphonenumber-csharp"]),
         ["Cdp.Cli"] = (["Cdp.Lake", "Cdp.Modeling"], ["Spectre.Console"]),
     };
 

@@ -156,7 +156,7 @@ internal sealed partial class PersonSimulation
         var account = _p.HasAccountAt(t);
         // Logged in from the start (remembered), at checkout, or never (guest).
         var loggedIn = account && (web ? _rng.Chance(0.35) : _rng.Chance(0.9));
-        var loginAtCheckout = purchase && account && !loggedIn && (web ? _rng.Chance(0.85) : true);
+        var loginAtCheckout = purchase && account && !loggedIn && (!web || _rng.Chance(0.85) || _p.Email1 is null);
         var customer = loggedIn ? _p.CustomerNumber : null;
 
         Event(web, id, session, ref t, customer, "page_view", web ? "/" : "home");

@@ -107,6 +107,8 @@ public static class DemoBrandGenerator
             File.Delete(Path.Combine(root, ManifestFile));
         }
         Directory.CreateDirectory(root);
+        // Claim the folder at once, so that a cancelled or failed run can be re-run into it.
+        File.WriteAllText(Path.Combine(root, ManifestFile), "{ \"generator\": \"Cdp.DemoBrand\", \"complete\": false }\n", Text.Utf8);
     }
 
     private static void WriteCatalogue(string root, Catalogue catalogue)
@@ -157,6 +159,7 @@ public static class DemoBrandGenerator
         var sb = new StringBuilder();
         sb.Append("{\n");
         sb.Append("  \"generator\": \"Cdp.DemoBrand\",\n");
+        sb.Append("  \"complete\": true,\n");
         sb.Append(inv, $"  \"people\": {options.People},\n");
         sb.Append(inv, $"  \"seed\": {options.Seed},\n");
         sb.Append(inv, $"  \"as_of\": \"{Times.Date(asOf)}\",\n");

@@ -82,6 +82,14 @@ public sealed class FormatTests(GeneratedBrand brand) : IClassFixture<GeneratedB
         Assert.True(times.Max() < new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc));
         Assert.True(times.Min() >= new DateTime(2024, 11, 1, 0, 0, 0, DateTimeKind.Utc));
         Assert.True(times.Min() < new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+
+        // Nothing happens after the as-of date, in any silo (a session cut by it stops there).
+        var end = new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc);
+        Assert.All(brand.Jsonl("app/events.jsonl"), e => Assert.True(GeneratedBrand.Utc(GeneratedBrand.Str(e, "ts")!) < end));
+        Assert.All(brand.Jsonl("email/engagement.jsonl"), e => Assert.True(GeneratedBrand.Utc(GeneratedBrand.Str(e, "ts")!) < end));
+        var days = Directory.GetDirectories(brand.PathOf("web/events")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        Assert.True(string.CompareOrdinal(days[^1], "date=2026-10-31") <= 0, days[^1]);
+        Assert.True(string.CompareOrdinal(days[0], "date=2024-11-01") >= 0, days[0]);
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using Spectre.Console.Cli;
 
 namespace Cdp.Cli.Commands;
 
+/// <summary>Options of <c>cdp demo generate</c>.</summary>
 public sealed class DemoGenerateSettings : CdpSettings
 {
     [CommandOption("--out <DIR>")]
@@ -37,6 +38,7 @@ public sealed class DemoGenerateSettings : CdpSettings
         return base.Validate();
     }
 
+    /// <summary>The parsed <see cref="AsOf"/> (valid once <see cref="Validate"/> passed).</summary>
     public DateOnly AsOfDate => DateOnly.ParseExact(AsOf, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 }
 

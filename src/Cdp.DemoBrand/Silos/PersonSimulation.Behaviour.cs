@@ -21,12 +21,16 @@ internal sealed partial class PersonSimulation
     private string _device = "";
     private DateTime _deviceUntil;
 
+    /// <summary>The end of the person's activity: churn or the end of the data, whichever is first.</summary>
+    private DateTime _until;
+
     /// <summary>The person's two years: purchase occasions and browsing sessions, in time order, until churn.</summary>
     private void Live()
     {
         var from = _p.Signup > _start ? _p.Signup : _start;
         var to = _p.Churn is { } c && c < _end ? c : _end;
         if (from >= to) return;
+        _until = to;
         _regulars.Clear();
         _cookieUntil = DateTime.MinValue;
         _deviceUntil = DateTime.MinValue;
@@ -149,9 +153,7 @@ internal sealed partial class PersonSimulation
         string id;
         if (web) id = shared ? _p.SharedCookieId! : CurrentCookie(t);
         else id = shared ? _p.SharedDeviceId! : CurrentDevice(t);
-        Seen(web ? "id.cookie" : "id.device", id);
         var session = _rng.Hex(16);
-        Record(web ? "web.sessions" : "app.sessions", session);
 
         var account = _p.HasAccountAt(t);
         // Logged in from the start (remembered), at checkout, or never (guest).
@@ -159,28 +161,33 @@ internal sealed partial class PersonSimulation
         var loginAtCheckout = purchase && account && !loggedIn && (!web || _rng.Chance(0.85) || _p.Email1 is null);
         var customer = loggedIn ? _p.CustomerNumber : null;
 
-        Event(web, id, session, ref t, customer, "page_view", web ? "/" : "home");
+        // A session cut by the end of the data (or by churn) simply stops there: no order.
+        if (!Event(web, id, session, ref t, customer, "page_view", web ? "/" : "home")) return;
+        Seen(web ? "id.cookie" : "id.device", id);
+        Record(web ? "web.sessions" : "app.sessions", session);
         var cart = purchase || _rng.Chance(0.35);
         foreach (var (item, quantity) in _basket)
         {
             // Re-orders often go straight to the cart; new products are looked at first.
-            if (!purchase || _rng.Chance(0.5)) Event(web, id, session, ref t, customer, "product_view", web ? "/p/" + item.Sku.ToLowerInvariant() : "product", item);
-            if (cart) Event(web, id, session, ref t, customer, "add_to_cart", web ? "/cart" : "cart", item, quantity);
+            if ((!purchase || _rng.Chance(0.5)) && !Event(web, id, session, ref t, customer, "product_view", web ? "/p/" + item.Sku.ToLowerInvariant() : "product", item)) return;
+            if (cart && !Event(web, id, session, ref t, customer, "add_to_cart", web ? "/cart" : "cart", item, quantity)) return;
         }
         if (!purchase) return;
         if (loginAtCheckout)
         {
-            Event(web, id, session, ref t, null, "page_view", web ? "/account/login" : "login");
+            if (!Event(web, id, session, ref t, null, "page_view", web ? "/account/login" : "login")) return;
             customer = _p.CustomerNumber;
         }
         var orderId = "ORD-" + _rng.Hex(16).ToUpperInvariant();
-        Event(web, id, session, ref t, customer, "checkout", web ? "/checkout/confirmation" : "checkout", orderId: orderId);
+        if (!Event(web, id, session, ref t, customer, "checkout", web ? "/checkout/confirmation" : "checkout", orderId: orderId)) return;
         Order(orderId, web ? "web" : "app", t, customer);
     }
 
-    private void Event(bool web, string id, string session, ref DateTime t, string? customer, string type, string page, Item? item = null, int quantity = 0, string? orderId = null)
+    /// <summary>Writes one event a few seconds after the previous one; false (nothing written) past the person's activity.</summary>
+    private bool Event(bool web, string id, string session, ref DateTime t, string? customer, string type, string page, Item? item = null, int quantity = 0, string? orderId = null)
     {
         t = t.AddSeconds(5 + _rng.Exponential(40));
+        if (t >= _until) return false;
         var j = _json.Begin().Str("event_id", _rng.Hex(16)).Time("ts", t).Str("type", type);
         if (web) j.Str("cookie_id", id);
         else j.Str("device_id", id).Str("platform", _p.Platform);
@@ -191,6 +198,7 @@ internal sealed partial class PersonSimulation
         var line = j.End();
         if (web) _files.WebEvents.Write(t, line);
         else _files.AppEvents.Write(line);
+        return true;
     }
 
     private void Order(string orderId, string channel, DateTime t, string? customer)

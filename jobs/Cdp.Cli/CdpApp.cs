@@ -37,10 +37,17 @@ public static class CdpApp
             config.AddExample("lake", "append", "./lake/bronze/customers", "customers.csv");
             config.AddExample("sql", "\"SELECT count(*) FROM bronze.customers\"", "--lake", "./lake");
 
-            config.AddCommand<DemoCommand>("demo")
-                .WithDescription("Runs the end-to-end demo on an embedded local lake (no configuration needed).")
-                .WithExample("demo")
-                .WithExample("demo", "--lake", "/tmp/lake", "--format", "json");
+            config.AddBranch<CdpSettings>("demo", demo =>
+            {
+                demo.SetDescription("Runs the end-to-end demo on an embedded local lake (no configuration needed).");
+                demo.SetDefaultCommand<DemoCommand>();
+                demo.AddExample("demo");
+                demo.AddExample("demo", "--lake", "/tmp/lake", "--format", "json");
+                demo.AddCommand<DemoGenerateCommand>("generate")
+                    .WithDescription("Writes a demo beauty brand's data silos (CRM, loyalty, e-shop, web, app, stores, e-mail, consents, catalogue) and their ground truth as files.")
+                    .WithExample("demo", "generate")
+                    .WithExample("demo", "generate", "--people", "1000000", "--seed", "7", "--out", "/tmp/brand", "--format", "json");
+            });
 
             config.AddBranch("lake", lake =>
             {

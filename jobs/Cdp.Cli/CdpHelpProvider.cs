@@ -17,10 +17,31 @@ internal sealed class CdpHelpProvider(ICommandAppSettings settings) : HelpProvid
         (ExitCodes.Cancelled, "interrupted (Ctrl+C)"),
     ];
 
+    /// <summary>A branch that runs a default command (<c>cdp demo</c>) shows that command's options, which it accepts.</summary>
+    public override IEnumerable<IRenderable> GetOptions(ICommandModel model, ICommandInfo? command)
+        => command is { IsBranch: true, DefaultCommand: { } defaultCommand }
+            ? base.GetOptions(model, new BranchWithDefault(command, defaultCommand))
+            : base.GetOptions(model, command);
+
     public override IEnumerable<IRenderable> GetFooter(ICommandModel model, ICommandInfo? command)
     {
         var grid = new Grid().AddColumn(new GridColumn().PadLeft(4).PadRight(4)).AddColumn();
         foreach (var (code, meaning) in Codes) grid.AddRow(new Text(code.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Text(meaning));
         return [.. base.GetFooter(model, command), Text.NewLine, new Text("EXIT CODES:", new Style(decoration: Decoration.Bold)), Text.NewLine, grid];
     }
+}
+
+/// <summary>A branch seen with its default command's options added to its own.</summary>
+internal sealed class BranchWithDefault(ICommandInfo branch, ICommandInfo defaultCommand) : ICommandInfo
+{
+    public string Name => branch.Name;
+    public string? Description => branch.Description;
+    public bool IsBranch => branch.IsBranch;
+    public bool IsDefaultCommand => branch.IsDefaultCommand;
+    public bool IsHidden => branch.IsHidden;
+    public IReadOnlyList<ICommandParameter> Parameters => [.. branch.Parameters, .. defaultCommand.Parameters.Where(p => !branch.Parameters.Contains(p))];
+    public ICommandInfo? Parent => branch.Parent;
+    public IReadOnlyList<ICommandInfo> Commands => branch.Commands;
+    public ICommandInfo? DefaultCommand => branch.DefaultCommand;
+    public IReadOnlyList<string[]> Examples => branch.Examples;
 }

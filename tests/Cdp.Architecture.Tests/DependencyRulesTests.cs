@@ -18,7 +18,8 @@ public class DependencyRulesTests
         ["Cdp.Lake"] = (["Cdp.Storage.Azure", "Cdp.Engine"], []),
         ["Cdp.Modeling"] = (["Cdp.Lake"], ["YamlDotNet"]),
         ["Cdp.Identity"] = (["Cdp.Engine"], ["libphonenumber-csharp"]),
-        ["Cdp.Cli"] = (["Cdp.Lake", "Cdp.Modeling"], ["Spectre.Console"]),
+        ["Cdp.DemoBrand"] = ([], []),
+        ["Cdp.Cli"] = (["Cdp.Lake", "Cdp.Modeling", "Cdp.DemoBrand", "Cdp.Identity"], ["Spectre.Console"]),
     };
 
     public static TheoryData<string> Projects() => new(Rules.Keys);

@@ -10,6 +10,8 @@ public sealed class HelpGoldenTests
 {
     [Theory]
     [InlineData("cdp-help.txt", "--help")]
+    [InlineData("cdp-demo-help.txt", "demo", "--help")]
+    [InlineData("cdp-demo-generate-help.txt", "demo", "generate", "--help")]
     [InlineData("cdp-lake-help.txt", "lake", "--help")]
     [InlineData("cdp-lake-append-help.txt", "lake", "append", "--help")]
     [InlineData("cdp-models-help.txt", "models", "--help")]
@@ -35,6 +37,7 @@ public sealed class HelpGoldenTests
     [InlineData("lake", "vacuum", "--help")]
     [InlineData("sql", "--help")]
     [InlineData("demo", "--help")]
+    [InlineData("demo", "generate", "--help")]
     [InlineData("models", "--help")]
     [InlineData("models", "compile", "--help")]
     [InlineData("models", "run", "--help")]

@@ -17,7 +17,8 @@ public class DependencyRulesTests
         ["Cdp.Engine"] = (["Cdp.Delta"], ["DuckDB.NET.", "Dapper"]),
         ["Cdp.Lake"] = (["Cdp.Storage.Azure", "Cdp.Engine"], []),
         ["Cdp.Modeling"] = (["Cdp.Lake"], ["YamlDotNet"]),
-        ["Cdp.Cli"] = (["Cdp.Lake", "Cdp.Modeling"], ["Spectre.Console"]),
+        ["Cdp.Ingestion"] = (["Cdp.Lake"], []),
+        ["Cdp.Cli"] = (["Cdp.Lake", "Cdp.Modeling", "Cdp.Ingestion"], ["Spectre.Console"]),
     };
 
     public static TheoryData<string> Projects() => new(Rules.Keys);

@@ -42,6 +42,7 @@ internal sealed class RejectWriter : IDisposable
         _json.WriteString("raw", text);
         _json.WriteEndObject();
         _json.Flush();
+        _json.Reset(); // one document per line: no separator before the next
         _stream.WriteByte((byte)'\n');
         Count++;
     }

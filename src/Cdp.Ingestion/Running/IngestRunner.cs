@@ -42,9 +42,19 @@ public sealed class IngestRunner
         ArgumentNullException.ThrowIfNull(sources);
         var batchId = $"{DateTimeOffset.UtcNow:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid().ToString("N")[..8]}";
         var results = new List<SourceResult>();
-        foreach (var source in sources)
+        // Row order within a file need not be kept (_source_line records it); keeping it makes DuckDB buffer
+        // out-of-order batches while writing Parquet, which costs memory and time on large files.
+        await _lake.Engine.ExecuteAsync("SET preserve_insertion_order = false", cancellationToken).ConfigureAwait(false);
+        try
         {
-            results.Add(await RunSourceAsync(source, batchId, progress, cancellationToken).ConfigureAwait(false));
+            foreach (var source in sources)
+            {
+                results.Add(await RunSourceAsync(source, batchId, progress, cancellationToken).ConfigureAwait(false));
+            }
+        }
+        finally
+        {
+            await _lake.Engine.ExecuteAsync("RESET preserve_insertion_order", CancellationToken.None).ConfigureAwait(false);
         }
         return new IngestRunResult(batchId, _lakeUri, results);
     }

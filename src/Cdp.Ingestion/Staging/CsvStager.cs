@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Text;
 using System.Text;
 using System.Text.Unicode;
@@ -15,6 +16,8 @@ internal static class CsvStager
 {
     private static readonly char[] LikelyDelimiters = [',', ';', '\t', '|'];
 
+    // Runs once per file per process: optimise it at once rather than from tier-0 code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static StagedInput Stage(string inputPath, bool gzip, SourceDefinition source, string stagingDir, Action<long>? onBytes,
         CancellationToken cancellationToken)
     {

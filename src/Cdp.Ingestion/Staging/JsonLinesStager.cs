@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
@@ -13,6 +14,8 @@ namespace Cdp.Ingestion.Staging;
 /// </summary>
 internal static class JsonLinesStager
 {
+    // Runs once per file per process: optimise it at once rather than from tier-0 code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static StagedInput Stage(string inputPath, bool gzip, string stagingDir, Action<long>? onBytes, CancellationToken cancellationToken)
     {
         var dataPath = Path.Combine(stagingDir, "data.jsonl");
@@ -67,6 +70,8 @@ internal static class JsonLinesStager
     }
 
     /// <summary>Null when the line is one JSON object without reserved keys, else why it is rejected.</summary>
+    // Runs once per file per process: optimise it at once rather than from tier-0 code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static string? Check(ReadOnlySpan<byte> line, KeyCollector keys)
     {
         if (!Utf8.IsValid(line)) return "invalid UTF-8 (the file must be UTF-8 encoded)";

@@ -97,6 +97,12 @@ public static class CdpApp
                     .WithExample("models", "ls", "-s", "+customers", "--format", "json");
             });
 
+            config.AddCommand<IngestCommand>("ingest")
+                .WithDescription("Lands the files of the project's ingest sources into bronze Delta tables, each file exactly once; bad rows are quarantined with the reason.")
+                .WithExample("ingest")
+                .WithExample("ingest", "crm_customers", "web_events", "--format", "json")
+                .WithExample("ingest", "--project-dir", "path/to/project", "--lake", "/tmp/lake");
+
             config.AddCommand<SqlCommand>("sql")
                 .WithDescription("Runs DuckDB SQL where every Delta table of the lake is a view named zone.table.")
                 .WithExample("sql", "\"SELECT * FROM bronze.customers LIMIT 10\"", "--lake", "./lake")

@@ -148,7 +148,6 @@ public sealed class DeltaWriter
         var txn = table.StartTransaction(snapshot, "WRITE");
         txn.Parameters["mode"] = mode.ToString();
         txn.Parameters["partitionBy"] = new JsonArray(partitionBy.Select(p => (JsonNode)p).ToArray()).ToJsonString();
-        ApplyCommitInfo(txn, options);
         if (options.AppTransaction is { } appTxn) txn.SetAppTransaction(appTxn.AppId, appTxn.Version);
 
         if (snapshot is null)
@@ -191,6 +190,20 @@ public sealed class DeltaWriter
         }
 
         var written = await _files.WriteAsync(table.Store, $"SELECT {SchemaReconciler.Projection(schema, input)} FROM ({sourceSql}) AS src", schema, partitionBy, ct).ConfigureAwait(false);
+        if (options.BeforeCommit is { } beforeCommit)
+        {
+            try
+            {
+                await beforeCommit(written, ct).ConfigureAwait(false);
+            }
+            catch
+            {
+                await DataFileWriter.DiscardAsync(table.Store, table.Location, written).ConfigureAwait(false);
+                throw;
+            }
+        }
+        // Read after BeforeCommit, which may add fields (what it committed first, counts it learned from the write).
+        ApplyCommitInfo(txn, options);
         foreach (var f in removed) txn.Remove(f);
         foreach (var f in written.Files) txn.Add(f);
         txn.Metrics["numFiles"] = written.Files.Count;

@@ -35,11 +35,21 @@ public sealed record WriteOptions
     /// <summary>Table name recorded in metadata when the write creates the table.</summary>
     public string? TableName { get; init; }
 
-    /// <summary>Extra commitInfo fields (for example the model and run that wrote the commit).</summary>
+    /// <summary>
+    /// Extra commitInfo fields (for example the model and run that wrote the commit). An append or overwrite reads
+    /// them after <see cref="BeforeCommit"/> has run, so that callback may add fields.
+    /// </summary>
     public JsonObject? CommitInfo { get; init; }
 
     /// <summary>How many times a write that lost a conflicting race is recomputed against the new version.</summary>
     public int ConflictRetries { get; init; } = 5;
+
+    /// <summary>
+    /// Called after an append or overwrite has written its data files and before it commits them (again on each
+    /// retry). A caller uses it to commit something that must be durable before this commit (a quarantine of the
+    /// same input); if it throws, the files are discarded and nothing is committed.
+    /// </summary>
+    public Func<WrittenFiles, CancellationToken, Task>? BeforeCommit { get; init; }
 }
 
 /// <summary>What a write did.</summary>

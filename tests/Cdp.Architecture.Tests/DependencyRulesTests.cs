@@ -19,7 +19,8 @@ public class DependencyRulesTests
         ["Cdp.Modeling"] = (["Cdp.Lake"], ["YamlDotNet"]),
         ["Cdp.Identity"] = (["Cdp.Engine"], ["libphonenumber-csharp"]),
         ["Cdp.DemoBrand"] = ([], []),
-        ["Cdp.Cli"] = (["Cdp.Lake", "Cdp.Modeling", "Cdp.DemoBrand", "Cdp.Identity"], ["Spectre.Console"]),
+        ["Cdp.Ingestion"] = (["Cdp.Lake"], []),
+        ["Cdp.Cli"] = (["Cdp.Lake", "Cdp.Modeling", "Cdp.DemoBrand", "Cdp.Identity", "Cdp.Ingestion"], ["Spectre.Console"]),
     };
 
     public static TheoryData<string> Projects() => new(Rules.Keys);

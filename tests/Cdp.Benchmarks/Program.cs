@@ -5,7 +5,11 @@ using Cdp.Benchmarks.Scenarios;
 
 // Benchmark runner: one JSON line per scenario on stdout, progress on stderr.
 // Usage: dotnet run -c Release --project tests/Cdp.Benchmarks -- [--scenario NAME]... [--size N] [--repeat K] [--quick] (see --help)
-IScenario[] scenarios = [new DeltaAppendScenario(), new SnapshotLoadScenario(), new SnapshotScanScenario(), new ModelsOverheadScenario()];
+IScenario[] scenarios =
+[
+    new DeltaAppendScenario(), new SnapshotLoadScenario(), new SnapshotScanScenario(), new ModelsOverheadScenario(),
+    new IngestFileScenario(Cdp.Ingestion.Config.SourceFormat.Csv), new IngestFileScenario(Cdp.Ingestion.Config.SourceFormat.JsonLines),
+];
 
 RunnerOptions options;
 try

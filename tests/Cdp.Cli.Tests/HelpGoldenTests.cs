@@ -21,6 +21,7 @@ public sealed class HelpGoldenTests
     [InlineData("cdp-models-build-help.txt", "models", "build", "--help")]
     [InlineData("cdp-models-seed-help.txt", "models", "seed", "--help")]
     [InlineData("cdp-models-ls-help.txt", "models", "ls", "--help")]
+    [InlineData("cdp-ingest-help.txt", "ingest", "--help")]
     public async Task Help_matches_the_golden_file(string golden, params string[] args)
     {
         var r = (await CdpCli.RunAsync(args)).Succeeded();
@@ -36,6 +37,7 @@ public sealed class HelpGoldenTests
     [InlineData("lake", "describe", "--help")]
     [InlineData("lake", "vacuum", "--help")]
     [InlineData("sql", "--help")]
+    [InlineData("ingest", "--help")]
     [InlineData("demo", "--help")]
     [InlineData("demo", "generate", "--help")]
     [InlineData("models", "--help")]

@@ -1,0 +1,102 @@
+using System.Globalization;
+using Cdp.Engine;
+using Cdp.Ingestion.Config;
+using Cdp.Ingestion.Staging;
+
+namespace Cdp.Ingestion.Running;
+
+/// <summary>
+/// JSON lines: the staged copy holds only valid objects, each with its line number. DuckDB infers the types from a
+/// sample, or from every line when the staging saw a key the sample missed. Declared columns are read as text and
+/// cast with TRY_CAST: a line whose value does not cast is left out of the data and quarantined with its raw text.
+/// </summary>
+internal static class JsonLinesInput
+{
+    public static async Task<PreparedInput> PrepareAsync(DuckDbEngine engine, SourceDefinition source, StagedInput staged, string inputPath, bool gzip,
+        string lineage, bool fullSample, CancellationToken ct)
+    {
+        var line = Sql.Identifier(Lineage.SourceLine);
+        var fileRejects = CsvInput.FileRejects(staged);
+        if (!staged.HasData)
+            return new PreparedInput($"SELECT {lineage}, CAST(NULL AS BIGINT) AS {line} WHERE false", staged.Records,
+                _ => Task.FromResult<(string?, long)>((staged.Rejected > 0 ? fileRejects : null, staged.Rejected)), () => Task.CompletedTask);
+
+        string Reader(string options) => $"read_json({Sql.Literal(staged.DataPath)}, format = 'newline_delimited', records = true{options})";
+        var sample = fullSample ? ", sample_size = -1" : "";
+        var inferred = await engine.DescribeAsync($"SELECT * FROM {Reader(sample)}", ct).ConfigureAwait(false);
+        if (!fullSample && staged.Columns.Any(k => !inferred.Any(c => c.Name == k)))
+        {
+            sample = ", sample_size = -1";
+            inferred = await engine.DescribeAsync($"SELECT * FROM {Reader(sample)}", ct).ConfigureAwait(false);
+        }
+        var declared = inferred.Where(c => source.DeclaredType(c.Name) is not null).ToList();
+        if (declared.Count == 0)
+        {
+            var plain = $"SELECT * EXCLUDE ({line}), {lineage}, {line} FROM {Reader(sample)}";
+            return new PreparedInput(plain, staged.Records,
+                _ => Task.FromResult<(string?, long)>((staged.Rejected > 0 ? fileRejects : null, staged.Rejected)), () => Task.CompletedTask);
+        }
+
+        // Declared columns are read as text, then cast; the others keep their inferred types.
+        var columns = string.Join(", ", inferred.Select(c => $"{Sql.Literal(c.Name)}: {Sql.Literal(source.DeclaredType(c.Name) is null ? c.Type : "VARCHAR")}"));
+        var reader = Reader($", columns = {{{columns}}}");
+        string Bad(ResultColumn c) => $"({Sql.Identifier(c.Name)} IS NOT NULL AND TRY_CAST({Sql.Identifier(c.Name)} AS {source.DeclaredType(c.Name)}) IS NULL)";
+        var anyBad = string.Join(" OR ", declared.Select(Bad));
+        var replace = string.Join(", ", declared.Select(c => $"TRY_CAST({Sql.Identifier(c.Name)} AS {source.DeclaredType(c.Name)}) AS {Sql.Identifier(c.Name)}"));
+        var dataSql = $"SELECT * EXCLUDE ({line}) REPLACE ({replace}), {lineage}, {line} FROM {reader} WHERE NOT ({anyBad})";
+
+        async Task<(string?, long)> CollectAsync(CancellationToken token)
+        {
+            var reasons = string.Join(", ", declared.Select(c =>
+                $"CASE WHEN {Bad(c)} THEN {Sql.Literal($"column '{c.Name}': value cannot be read as {source.DeclaredType(c.Name)}")} END"));
+            var bad = new Dictionary<long, (string Column, string Reason)>();
+            await engine.StreamAsync($"SELECT {line}, concat_ws('; ', {reasons}) FROM {reader} WHERE {anyBad}", r =>
+            {
+                var reason = r.GetString(1);
+                bad[r.GetInt64(0)] = (string.Join(", ", declared.Where(c => reason.Contains($"'{c.Name}'", StringComparison.Ordinal)).Select(c => c.Name)), reason);
+            }, token).ConfigureAwait(false);
+            if (bad.Count > 0) LineExtractor.AppendRejects(inputPath, gzip, bad, staged.RejectPath, token);
+            var total = staged.Rejected + bad.Count;
+            return (total > 0 ? fileRejects : null, total);
+        }
+
+        return new PreparedInput(dataSql, staged.Records, CollectAsync, () => Task.CompletedTask);
+    }
+}
+
+/// <summary>Copies chosen lines of an input file, by number, to the reject file.</summary>
+internal static class LineExtractor
+{
+    public static void AppendRejects(string inputPath, bool gzip, IReadOnlyDictionary<long, (string Column, string Reason)> lines, string rejectPath,
+        CancellationToken ct)
+    {
+        using var rejects = new RejectWriter(rejectPath, append: true);
+        using var reader = new InputReader(inputPath, gzip, null);
+        long number = 0;
+        var start = 0;
+        var remaining = lines.Count;
+        reader.Refill(0, ct);
+        while (remaining > 0)
+        {
+            var newline = reader.Buffer.AsSpan(start, reader.Length - start).IndexOf((byte)'\n');
+            if (newline < 0 && !reader.AtEnd)
+            {
+                start -= reader.Refill(start, ct);
+                continue;
+            }
+            if (newline < 0 && start >= reader.Length) break;
+            var end = newline < 0 ? reader.Length : start + newline;
+            number++;
+            if (lines.TryGetValue(number, out var bad))
+            {
+                var record = reader.Buffer.AsSpan(start, end - start);
+                if (record.Length > 0 && record[^1] == (byte)'\r') record = record[..^1];
+                rejects.Add(number, bad.Column, bad.Reason, record);
+                remaining--;
+            }
+            if (newline < 0) break;
+            start = end + 1;
+        }
+        if (remaining > 0) throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"Bug: {remaining} rejected line(s) not found again in the input."));
+    }
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Cdp.Delta;
+using Cdp.Engine;
+using Cdp.Lake;
+
+namespace Cdp.Ingestion.Running;
+
+/// <summary>
+/// The run ledger <c>&lt;lake&gt;/bronze/_ingest_runs</c>: one row per file a run landed or failed on (source, file,
+/// app id, batch, status, rows read / landed / quarantined, bytes, started, finished, error). It is written once
+/// per source at the end of the source. The data commits are the truth; the ledger is derived from them: a file
+/// whose data commit exists but whose ledger row does not (the process died in between) gets its row, with status
+/// <c>recovered</c>, from the counts the data commit recorded in its commitInfo.
+/// </summary>
+internal sealed class RunLedger(LakeSession lake, string tableUri)
+{
+    private const string Columns =
+        "source, file, app_id, batch_id, status, rows_read, rows_landed, rows_quarantined, bytes, started_at, finished_at, error";
+
+    public string TableUri { get; } = tableUri;
+
+    /// <summary>Files committed to the source's table that the ledger does not list yet, rebuilt from the commits' commitInfo.</summary>
+    public async Task<IReadOnlyList<FileResult>> RecoverAsync(string source, DeltaTable data, Snapshot? snapshot, CancellationToken ct)
+    {
+        if (snapshot is null) return [];
+        var prefix = $"cdp-ingest/{source}/";
+        var done = snapshot.AppTransactions.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+        if (done.Count == 0) return [];
+        var ledger = lake.OpenTable(TableUri);
+        if (await ledger.TryGetSnapshotAsync(ct).ConfigureAwait(false) is { } ledgerSnapshot)
+        {
+            var scan = await lake.ScanAsync(TableUri, ledgerSnapshot, ct).ConfigureAwait(false);
+            var recorded = await lake.Engine.QueryAsync(
+                $"SELECT DISTINCT app_id FROM ({scan}) AS l WHERE source = {Sql.Literal(source)} AND status IN ('landed', 'recovered')", ct).ConfigureAwait(false);
+            foreach (var row in recorded.Rows) done.Remove((string)row[0]!);
+        }
+        if (done.Count == 0) return [];
+        var recovered = new List<FileResult>();
+        foreach (var entry in await data.GetHistoryAsync(null, ct).ConfigureAwait(false))
+        {
+            var p = entry.OperationParameters;
+            if (p?["ingestAppId"]?.GetValue<string>() is not { } appId || !done.Remove(appId)) continue;
+            recovered.Add(new FileResult(Text(p, "ingestFile") ?? "", appId, FileStatus.Landed, Number(p, "ingestRowsRead"), Number(p, "ingestRowsLanded"),
+                Number(p, "ingestRowsQuarantined"), Number(p, "ingestBytes"), Time(p, "ingestStartedAt") ?? entry.Timestamp,
+                Time(p, "ingestFinishedAt") ?? entry.Timestamp, Recovered: true));
+        }
+        return recovered;
+    }
+
+    /// <summary>Appends the rows of one source's files (landed, recovered and failed; skipped files are not listed).</summary>
+    public async Task WriteAsync(string source, string batchId, IEnumerable<FileResult> files, CancellationToken ct)
+    {
+        var rows = files.Where(f => f.Status != FileStatus.Skipped).Select(f =>
+        {
+            var status = f.Status == FileStatus.Failed ? "failed" : f.Recovered ? "recovered" : "landed";
+            var batch = f.Recovered ? null : batchId;
+            var error = f.Status == FileStatus.Failed ? f.Error : null;
+            return $"({Sql.Literal(source)}, {Sql.Literal(f.File)}, {Sql.Literal(f.AppId)}, CAST({Sql.Literal(batch)} AS VARCHAR), {Sql.Literal(status)}, " +
+                   $"{Sql.Literal(f.RowsRead)}::BIGINT, {Sql.Literal(f.RowsLanded)}::BIGINT, {Sql.Literal(f.RowsQuarantined)}::BIGINT, {Sql.Literal(f.Bytes)}::BIGINT, " +
+                   $"{Timestamp(f.StartedAt)}, {Timestamp(f.FinishedAt)}, CAST({Sql.Literal(error)} AS VARCHAR))";
+        }).ToList();
+        if (rows.Count == 0) return;
+        var sql = $"SELECT * FROM (VALUES {string.Join(", ", rows)}) AS r({Columns})";
+        await lake.Writer.WriteAsync(lake.OpenTable(TableUri), sql, WriteMode.Append, new WriteOptions
+        {
+            TableName = "_ingest_runs",
+            CommitInfo = new JsonObject { ["ingestSource"] = source, ["ingestBatchId"] = batchId },
+        }, ct).ConfigureAwait(false);
+    }
+
+    private static string Timestamp(DateTimeOffset t)
+        => $"CAST({Sql.Literal(t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "+00")} AS TIMESTAMPTZ)";
+
+    private static string? Text(JsonObject p, string key) => p[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    private static long Number(JsonObject p, string key) => p[key] is JsonValue v && v.TryGetValue<long>(out var n) ? n : 0;
+
+    private static DateTimeOffset? Time(JsonObject p, string key)
+        => Text(p, key) is { } s && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var t) ? t : null;
+}

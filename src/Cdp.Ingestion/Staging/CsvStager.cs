@@ -1,0 +1,206 @@
+using System.Runtime.CompilerServices;
+using System.Buffers.Text;
+using System.Text;
+using System.Text.Unicode;
+using Cdp.Ingestion.Config;
+
+namespace Cdp.Ingestion.Staging;
+
+/// <summary>
+/// Streams a CSV file once, cutting it into records (RFC 4180: quoted fields may hold delimiters, doubled quotes and
+/// line breaks) with vectorised searches. Each record is checked for valid UTF-8 and for the header's field count,
+/// then copied with its starting line number as a leading field; records failing a check go to the reject file with
+/// the reason. Types are left to DuckDB, whose CAST rejects are collected later.
+/// </summary>
+internal static class CsvStager
+{
+    private static readonly char[] LikelyDelimiters = [',', ';', '\t', '|'];
+
+    // Runs once per file per process: optimise it at once rather than from tier-0 code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static StagedInput Stage(string inputPath, bool gzip, SourceDefinition source, string stagingDir, Action<long>? onBytes,
+        CancellationToken cancellationToken)
+    {
+        var delimiter = (byte)source.Delimiter;
+        var dataPath = Path.Combine(stagingDir, "data.csv");
+        using var reader = new InputReader(inputPath, gzip, onBytes);
+        using var output = new FileStream(dataPath, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 20);
+        using var rejects = new RejectWriter(Path.Combine(stagingDir, "rejects.jsonl"));
+        Span<byte> digits = stackalloc byte[24];
+
+        string[]? header = null;
+        string? headerProblem = null;
+        long line = 1, records = 0, staged = 0;
+        int start = 0, pos = 0, fields = 1, newlines = 0;
+        var inQuotes = false;
+        reader.Refill(0, cancellationToken);
+        if (reader.Length >= 3 && reader.Buffer[0] == 0xEF && reader.Buffer[1] == 0xBB && reader.Buffer[2] == 0xBF) start = pos = 3;
+
+        while (true)
+        {
+            var buffer = reader.Buffer;
+            var length = reader.Length;
+            int end;
+            if (pos >= length)
+            {
+                if (!reader.AtEnd)
+                {
+                    var moved = reader.Refill(start, cancellationToken);
+                    start -= moved;
+                    pos -= moved;
+                    continue;
+                }
+                if (start >= length) break;
+                end = length; // last record without a final line break
+            }
+            else if (inQuotes)
+            {
+                var rest = buffer.AsSpan(pos, length - pos);
+                var q = rest.IndexOf((byte)'"');
+                if (q < 0)
+                {
+                    newlines += rest.Count((byte)'\n');
+                    pos = length;
+                    if (reader.AtEnd) end = length; else continue;
+                }
+                else
+                {
+                    newlines += rest[..q].Count((byte)'\n');
+                    var at = pos + q;
+                    if (at + 1 >= length && !reader.AtEnd)
+                    {
+                        pos = at; // need the next byte to tell "" from a closing quote
+                        var moved = reader.Refill(start, cancellationToken);
+                        start -= moved;
+                        pos -= moved;
+                        continue;
+                    }
+                    if (at + 1 < length && buffer[at + 1] == (byte)'"') pos = at + 2;
+                    else
+                    {
+                        inQuotes = false;
+                        pos = at + 1;
+                    }
+                    continue;
+                }
+            }
+            else
+            {
+                var i = buffer.AsSpan(pos, length - pos).IndexOfAny(delimiter, (byte)'"', (byte)'\n');
+                if (i < 0)
+                {
+                    pos = length;
+                    continue;
+                }
+                var b = buffer[pos + i];
+                pos += i + 1;
+                if (b == delimiter) fields++;
+                else if (b == (byte)'"') inQuotes = true;
+                if (b != (byte)'\n') continue;
+                end = pos - 1;
+            }
+
+            // A record is buffer[start..end); a final '\r' belongs to the line break.
+            var recordEnd = end > start && buffer[end - 1] == (byte)'\r' ? end - 1 : end;
+            var record = buffer.AsSpan(start, recordEnd - start);
+            var unterminated = inQuotes;
+            if (record.Length > 0 || unterminated)
+            {
+                if (header is null)
+                {
+                    header = ReadHeader(record, source, line, out headerProblem);
+                    output.Write(Encoding.UTF8.GetBytes(StagedInput.LineColumn));
+                    output.WriteByte(delimiter);
+                    output.Write(record);
+                    output.WriteByte((byte)'\n');
+                }
+                else
+                {
+                    records++;
+                    if (headerProblem is not null) rejects.Add(line, null, headerProblem, record);
+                    else if (unterminated) rejects.Add(line, null, "a quoted field is not closed before the end of the file", record);
+                    else if (!Utf8.IsValid(record)) rejects.Add(line, null, "invalid UTF-8 (the file must be UTF-8 encoded)", record);
+                    else if (fields != header.Length) rejects.Add(line, null, FieldCountReason(fields, header.Length, record, source.Delimiter), record);
+                    else
+                    {
+                        Utf8Formatter.TryFormat(line, digits, out var n);
+                        digits[n++] = delimiter;
+                        output.Write(digits[..n]);
+                        output.Write(record);
+                        output.WriteByte((byte)'\n');
+                        staged++;
+                    }
+                }
+            }
+            line += newlines + 1;
+            newlines = 0;
+            fields = 1;
+            inQuotes = false;
+            start = pos = end + 1;
+            if (end >= length && reader.AtEnd) break;
+        }
+        return new StagedInput(dataPath, rejects.Path, records, staged, rejects.Count, header ?? [], header is not null && headerProblem is null);
+    }
+
+    private static string FieldCountReason(int found, int expected, ReadOnlySpan<byte> record, char delimiter)
+    {
+        var reason = $"expected {expected} fields as in the header, found {found}";
+        foreach (var other in LikelyDelimiters)
+        {
+            if (other != delimiter && found < expected && record.Count((byte)other) >= expected - 1)
+                return reason + $" (the line seems delimited by '{Escape(other)}', not '{Escape(delimiter)}')";
+        }
+        return reason;
+    }
+
+    /// <summary>The header's column names; a header that cannot be used makes every record a reject (<paramref name="problem"/>).</summary>
+    private static string[] ReadHeader(ReadOnlySpan<byte> record, SourceDefinition source, long line, out string? problem)
+    {
+        problem = null;
+        if (!Utf8.IsValid(record)) throw new IngestException($"line {line}: the header is not valid UTF-8 (the file must be UTF-8 encoded)");
+        var names = SplitHeader(Encoding.UTF8.GetString(record), source.Delimiter);
+        if (names.Length == 1 && LikelyDelimiters.FirstOrDefault(d => d != source.Delimiter && names[0].Contains(d)) is var other and not '\0')
+        {
+            problem = $"wrong delimiter: the header is one field containing '{Escape(other)}', but the source declares delimiter '{Escape(source.Delimiter)}'";
+            return names;
+        }
+        foreach (var name in names)
+        {
+            if (Lineage.IsReserved(name)) throw new IngestException($"line {line}: the header has column '{name}', a name reserved for lineage columns");
+        }
+        var missing = source.Columns.Where(c => !names.Contains(c.Name, StringComparer.OrdinalIgnoreCase)).Select(c => c.Name).ToList();
+        if (missing.Count > 0 && names.Length == 1)
+            problem = $"wrong delimiter or header: the header has 1 field but the source declares columns {string.Join(", ", missing)}";
+        else if (missing.Count > 0)
+            throw new IngestException($"line {line}: declared column(s) {string.Join(", ", missing)} not in the header");
+        return names;
+    }
+
+    private static string[] SplitHeader(string header, char delimiter)
+    {
+        var names = new List<string>();
+        var current = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < header.Length; i++)
+        {
+            var c = header[i];
+            if (quoted)
+            {
+                if (c != '"') current.Append(c);
+                else if (i + 1 < header.Length && header[i + 1] == '"') current.Append(header[++i]);
+                else quoted = false;
+            }
+            else if (c == '"') quoted = true;
+            else if (c == delimiter)
+            {
+                names.Add(current.ToString());
+                current.Clear();
+            }
+            else current.Append(c);
+        }
+        names.Add(current.ToString());
+        return names.ToArray();
+    }
+
+    private static string Escape(char c) => c == '\t' ? "\\t" : c.ToString();
+}

@@ -15,7 +15,7 @@ dotnet build Cdp.Lakehouse.sln -c Release --no-restore --verbosity quiet -nologo
 
 log=$(mktemp)
 status=0
-dotnet test Cdp.Lakehouse.sln -c Release --no-build --verbosity quiet -nologo 2>&1 | tee "$log" || status=$?
+dotnet test Cdp.Lakehouse.sln -c Release --no-build --verbosity quiet -nologo --logger "console;verbosity=minimal" 2>&1 | tee "$log" || status=$?
 
 # One closing line over all test projects: "N passed, N failed, N skipped".
 awk '

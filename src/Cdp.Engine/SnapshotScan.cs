@@ -87,21 +87,28 @@ public static class SnapshotScan
     {
         var cache = Path.Combine(engine.CacheDirectory, Hash(store.Location));
         var paths = new string[files.Count];
+        var missing = new string?[files.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, files.Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (i, ct) =>
         {
             var key = DeltaPath.ToKey(snapshot.Location, files[i].Path);
-            string local;
             try
             {
-                local = await store.GetLocalPathAsync(key, cache, ct).ConfigureAwait(false);
+                paths[i] = GlobSafe(await store.GetLocalPathAsync(key, cache, ct).ConfigureAwait(false), cache);
             }
-            catch (ObjectNotFoundException e)
+            catch (ObjectNotFoundException)
             {
-                throw new DeltaException(DeltaErrorKind.MissingFile,
-                    $"Delta table '{snapshot.Location}' version {snapshot.Version} references data file '{key}', which does not exist (deleted by hand or by an unsafe vacuum).", e);
+                missing[i] = key;
             }
-            paths[i] = GlobSafe(local, cache);
         }).ConfigureAwait(false);
+
+        // Every missing file is named, in the snapshot's order, whichever lookup finished first.
+        var absent = missing.OfType<string>().ToList();
+        if (absent.Count > 0)
+        {
+            var named = string.Join(", ", absent.Take(5).Select(k => $"'{k}'")) + (absent.Count > 5 ? $" and {absent.Count - 5} more" : "");
+            throw new DeltaException(DeltaErrorKind.MissingFile,
+                $"Delta table '{snapshot.Location}' version {snapshot.Version} references data file{(absent.Count > 1 ? "s" : "")} {named}, which {(absent.Count > 1 ? "do" : "does")} not exist (deleted by hand or by an unsafe vacuum).");
+        }
         return paths.ToList();
     }
 

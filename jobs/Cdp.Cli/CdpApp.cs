@@ -39,10 +39,14 @@ public static class CdpApp
 
             config.AddBranch<CdpSettings>("demo", demo =>
             {
-                demo.SetDescription("Runs the end-to-end demo on an embedded local lake (no configuration needed).");
+                demo.SetDescription("Runs the pipeline end to end on the embedded default: generates the demo brand, ingests it, builds the models.");
                 demo.SetDefaultCommand<DemoCommand>();
                 demo.AddExample("demo");
-                demo.AddExample("demo", "--lake", "/tmp/lake", "--format", "json");
+                demo.AddExample("demo", "--people", "20000", "--format", "json");
+                demo.AddCommand<DemoLakeCommand>("lake")
+                    .WithDescription("A tour of the lake's features on synthetic customers: idempotent batches, upsert, GDPR erasure through vacuum, time travel.")
+                    .WithExample("demo", "lake")
+                    .WithExample("demo", "lake", "--lake", "/tmp/lake", "--format", "json");
                 demo.AddCommand<DemoGenerateCommand>("generate")
                     .WithDescription("Writes a demo beauty brand's data silos (CRM, loyalty, e-shop, web, app, stores, e-mail, consents, catalogue) and their ground truth as files.")
                     .WithExample("demo", "generate")

@@ -2,7 +2,7 @@ using Cdp.Cli.Tests.Support;
 
 namespace Cdp.Cli.Tests;
 
-/// <summary><c>cdp demo</c> on a temp lake, with machine output.</summary>
+/// <summary><c>cdp demo lake</c> (the lake tour) and <c>cdp demo</c> (the pipeline) on temp folders, with machine output.</summary>
 public sealed class DemoTests : IDisposable
 {
     private readonly TempDir _dir = new();
@@ -13,7 +13,7 @@ public sealed class DemoTests : IDisposable
     public async Task Demo_json_reports_every_step_an_idempotent_rerun_and_a_complete_erasure()
     {
         var lake = _dir.Path("lake");
-        var steps = (await CdpCli.RunAsync("demo", "--lake", lake, "--customers", "200", "--format", "json")).Succeeded().JsonArray();
+        var steps = (await CdpCli.RunAsync("demo", "lake", "--lake", lake, "--customers", "200", "--format", "json")).Succeeded().JsonArray();
 
         var byName = steps.ToDictionary(s => (string)s!["step"]!, s => (string)s!["result"]!);
         Assert.Equal([
@@ -34,7 +34,57 @@ public sealed class DemoTests : IDisposable
         Assert.Equal(0, (long)count[0]!["n"]!);
 
         // A second run starts from empty tables again and ends the same way.
-        var again = (await CdpCli.RunAsync("demo", "--lake", lake, "--customers", "200", "--format", "json")).Succeeded().JsonArray();
+        var again = (await CdpCli.RunAsync("demo", "lake", "--lake", lake, "--customers", "200", "--format", "json")).Succeeded().JsonArray();
         Assert.Equal(steps.Select(s => (string)s!["result"]!).Take(3), again.Select(s => (string)s!["result"]!).Take(3));
+    }
+
+    /// <summary>
+    /// The pipeline on a copy of the repository's project (cdp.yml, models/, sql/): generate, ingest, build; a
+    /// re-run keeps the data, lands nothing twice and rebuilds the same rows.
+    /// </summary>
+    [Fact]
+    public async Task Demo_pipeline_generates_ingests_and_builds_then_reruns_without_duplicates()
+    {
+        var project = _dir.Path("project");
+        Directory.CreateDirectory(project);
+        var root = Cdp.Testing.RepositoryPaths.Root;
+        File.Copy(Path.Combine(root, "cdp.yml"), Path.Combine(project, "cdp.yml"));
+        foreach (var folder in new[] { "models", "sql", "seeds" }) CopyFolder(Path.Combine(root, folder), Path.Combine(project, folder));
+
+        var first = (await CdpCli.RunAsync("demo", "--project-dir", project, "--people", "300", "--format", "json")).Succeeded().Json();
+
+        var steps = first["steps"]!.AsArray().ToDictionary(s => (string)s!["step"]!, s => (string)s!["result"]!);
+        Assert.Equal(["generate the brand", "ingest the silos", "build the models"], steps.Keys.ToList());
+        Assert.StartsWith("300 people", steps["generate the brand"], StringComparison.Ordinal);
+        Assert.Contains("12 sources", steps["ingest the silos"], StringComparison.Ordinal);
+        Assert.Contains("0 failed; 0 errors, 0 skipped", steps["build the models"], StringComparison.Ordinal);
+        var bronze = (long)first["zones"]!["bronze"]!["rows"]!;
+        Assert.Equal(12, (int)first["zones"]!["bronze"]!["tables"]!);
+        Assert.Equal(12, (int)first["zones"]!["silver"]!["tables"]!);
+        Assert.True(bronze > 1000, $"bronze holds {bronze} rows");
+        Assert.Equal(bronze, (long)first["zones"]!["silver"]!["rows"]!);
+        Assert.Contains("CRM phones in E.164 / unreadable", first["quality"]!.AsObject().Select(q => q.Key));
+
+        var again = (await CdpCli.RunAsync("demo", "--project-dir", project, "--people", "300", "--format", "json")).Succeeded().Json();
+        var rerun = again["steps"]!.AsArray().ToDictionary(s => (string)s!["step"]!, s => (string)s!["result"]!);
+        Assert.StartsWith("kept demo-data/", rerun["generate the brand"], StringComparison.Ordinal);
+        Assert.Contains(", 0 new files", rerun["ingest the silos"], StringComparison.Ordinal);
+        Assert.Equal(bronze, (long)again["zones"]!["bronze"]!["rows"]!);
+        Assert.Equal(bronze, (long)again["zones"]!["silver"]!["rows"]!);
+
+        // Staging normalised the identifiers, and analysts reach the models by name.
+        var phones = (await CdpCli.RunAsync("sql", "SELECT count(*) AS n FROM stg_crm_customers WHERE phone NOT LIKE '+%'", "--lake", Path.Combine(project, "lake"), "--format", "json"))
+            .Succeeded().JsonArray();
+        Assert.Equal(0, (long)phones[0]!["n"]!);
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
     }
 }

@@ -19,7 +19,8 @@ public sealed class UsageTests
     [InlineData("--app-id and --app-version go together", "lake", "append", "t", "a.csv", "--app-version", "3")]
     [InlineData("not both", "lake", "export", "t", "o.parquet", "--version", "1", "--timestamp", "2024-01-01")]
     [InlineData("'yesterday' is not an ISO 8601 time", "lake", "export", "t", "o.parquet", "--timestamp", "yesterday")]
-    [InlineData("--customers must be between", "demo", "--customers", "5")]
+    [InlineData("--customers must be between", "demo", "lake", "--customers", "5")]
+    [InlineData("--people must be between", "demo", "--people", "0")]
     [InlineData("'many'", "lake", "history", "t", "--limit", "many")]
     public async Task A_wrong_command_line_exits_2_naming_the_problem(string expected, params string[] args)
     {

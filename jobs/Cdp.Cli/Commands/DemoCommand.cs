@@ -1,40 +1,199 @@
 using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Cdp.DemoBrand;
+using Cdp.Ingestion.Config;
+using Cdp.Ingestion.Running;
 using Cdp.Lake;
+using Cdp.Modeling;
+using Cdp.Modeling.Diagnostics;
+using Cdp.Modeling.Execution;
+using Cdp.Modeling.Project;
+using Cdp.Modeling.Templating;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Cdp.Cli.Commands;
 
+/// <summary>Options of <c>cdp demo</c>.</summary>
 public sealed class DemoSettings : CdpSettings
 {
-    [CommandOption("--lake <URI>")]
-    [Description("The lake to run in (default ./lake). The demo owns and resets <lake>/demo.")]
-    [DefaultValue("lake")]
-    public string Lake { get; init; } = "lake";
+    [CommandOption("--project-dir <DIR>")]
+    [Description("The project whose cdp.yml declares the demo's sources and models (default: current folder, the repository root).")]
+    [DefaultValue(".")]
+    public string ProjectDir { get; init; } = ".";
 
-    [CommandOption("--customers <N>")]
-    [Description("How many synthetic customers to generate (default 10000).")]
-    [DefaultValue(10000)]
-    public int Customers { get; init; } = 10000;
+    [CommandOption("--lake <URI>")]
+    [Description("The lake to land and build in (default: the project's lake, ./lake).")]
+    public string? Lake { get; init; }
+
+    [CommandOption("--people <N>")]
+    [Description("How many people the demo brand has, when its data is generated (default 5000).")]
+    [DefaultValue(5000)]
+    public int People { get; init; } = 5000;
+
+    [CommandOption("--seed <S>")]
+    [Description("The generator's seed (default 42).")]
+    [DefaultValue(GenerationOptions.DefaultSeed)]
+    public ulong Seed { get; init; } = GenerationOptions.DefaultSeed;
 
     public override ValidationResult Validate()
-        => Customers is < 100 or > 10_000_000 ? ValidationResult.Error("--customers must be between 100 and 10000000.") : base.Validate();
+        => People is < 1 or > 10_000_000 ? ValidationResult.Error("--people must be between 1 and 10000000.") : base.Validate();
 }
 
-/// <summary><c>cdp demo</c>: the end-to-end run on the embedded default (local lake, DuckDB in-process).</summary>
+/// <summary>
+/// <c>cdp demo</c>: the pipeline end to end on the embedded default: generates the demo brand's silos into
+/// <c>demo-data/</c> when absent, lands them in bronze (<c>cdp ingest</c>), builds the SQL models
+/// (<c>cdp models build</c>), and prints what each zone holds and the quality figures.
+/// </summary>
 public sealed class DemoCommand(IAnsiConsole console) : CdpCommand<DemoSettings>(console)
 {
+    public const string DataFolder = "demo-data";
+
+    private sealed record Step(string Name, string Result, double Seconds);
+
     public override async Task<int> ExecuteAsync(CommandContext context, DemoSettings settings, CancellationToken cancellationToken)
     {
-        await using var lake = new LakeSession();
-        var demo = new LakeDemo(lake, settings.Lake);
         var printer = PrinterFor(settings);
-        var steps = await demo.RunAsync(settings.Customers, step =>
+        var steps = new List<Step>();
+        void Done(Step step)
         {
-            if (!printer.IsJson) Console.MarkupLine($"[green]✓[/] {Markup.Escape(step.Name)} [grey]({step.Seconds:0.###} s)[/]");
-        }, cancellationToken);
-        printer.Rows(["step", "result", "seconds"], steps.Select(s => (IReadOnlyList<object?>)[s.Name, s.Result, s.Seconds]));
-        if (!printer.IsJson) Console.MarkupLine($"Tables are in [bold]{Markup.Escape(Path.GetFullPath(settings.Lake))}/demo[/]; try: cdp sql \"SELECT * FROM demo.customers LIMIT 5\" --lake {Markup.Escape(settings.Lake)}");
-        return ExitCodes.Success;
+            steps.Add(step);
+            if (!printer.IsJson) Console.MarkupLine($"[green]✓[/] {Markup.Escape(step.Name)}: {Markup.Escape(step.Result)} [grey]({step.Seconds:0.##} s)[/]");
+        }
+
+        var diagnostics = new DiagnosticBag();
+        var project = ProjectLoader.Load(Path.GetFullPath(settings.ProjectDir), diagnostics);
+        diagnostics.ThrowIfErrors($"The project in '{settings.ProjectDir}' has {diagnostics.ErrorCount} error(s).");
+        var lakeUri = settings.Lake is { } given
+            ? given.Contains("://", StringComparison.Ordinal) ? given : Path.GetFullPath(given)
+            : project.Lake ?? Path.Combine(project.RootDirectory, "lake");
+
+        // 1. The brand's silos, generated once for these options.
+        var clock = Stopwatch.StartNew();
+        var data = Path.Combine(project.RootDirectory, DataFolder);
+        if (IsGenerated(data, settings.People, settings.Seed))
+        {
+            Done(new Step("generate the brand", $"kept {DataFolder}/ ({settings.People} people, seed {settings.Seed})", clock.Elapsed.TotalSeconds));
+        }
+        else
+        {
+            var generated = await WithStatusAsync(settings, "Generating the demo brand...",
+                () => Task.Run(() => DemoBrandGenerator.Generate(new GenerationOptions(data, settings.People, settings.Seed), null, cancellationToken), cancellationToken));
+            Done(new Step("generate the brand", $"{generated.People} people, {generated.Files} files, {generated.Rows:N0} rows in {DataFolder}/", clock.Elapsed.TotalSeconds));
+        }
+
+        await using var lake = Sessions.WithSqlFunctions();
+
+        // 2. Bronze: every source of the project's ingest section, each file exactly once.
+        clock.Restart();
+        if (project.Sections.GetValueOrDefault("ingest") is not IReadOnlyDictionary<string, object?> section)
+            throw new ModelingException($"{project.ProjectFile} has no ingest section: the demo needs the repository's cdp.yml (run it from the repository root).");
+        var sources = IngestConfig.Read(section, project.RootDirectory);
+        var ingest = await WithStatusAsync(settings, "Landing the silos in bronze...", () => new IngestRunner(lake, lakeUri).RunAsync(sources.Sources, null, cancellationToken));
+        var landed = ingest.Sources.Sum(s => s.RowsLanded);
+        var quarantined = ingest.Sources.Sum(s => s.RowsQuarantined);
+        Done(new Step("ingest the silos", $"{ingest.Sources.Count} sources, {ingest.Sources.Sum(s => s.FilesNew)} new files " +
+            $"({ingest.Sources.Sum(s => s.FilesSkipped)} already landed), {landed:N0} rows landed, {quarantined:N0} quarantined", clock.Elapsed.TotalSeconds));
+        foreach (var failed in ingest.Sources.Where(s => !s.Succeeded)) CdpApp.CurrentError.WriteLine($"error: {failed.Error}");
+
+        // 3. Silver and gold: the SQL models and their tests.
+        clock.Restart();
+        var build = await WithStatusAsync(settings, "Building the SQL models...", () => new ModelingWorkflow(new JinjaTemplateEngine())
+            .RunAsync(lake, new ModelingRequest { ProjectDirectory = project.RootDirectory, Lake = lakeUri, Arguments = context.Arguments.ToList() }, RunMode.Build, cancellationToken));
+        var s = build.Summary;
+        Done(new Step("build the models", $"{s.Count(NodeStatus.Success)} models and seeds built, tests: {s.Count(NodeStatus.Pass)} passed, " +
+            $"{s.Count(NodeStatus.Warn)} warned, {s.Count(NodeStatus.Fail)} failed; {s.Count(NodeStatus.Error)} errors, {s.Count(NodeStatus.Skipped)} skipped", clock.Elapsed.TotalSeconds));
+
+        var zones = await ZonesAsync(lake, lakeUri, cancellationToken);
+        var quality = await QualityAsync(lake, quarantined, cancellationToken);
+        Print(printer, steps, zones, quality, lakeUri);
+        return ingest.Succeeded && s.Succeeded ? ExitCodes.Success : ExitCodes.Failure;
+    }
+
+    private static bool IsGenerated(string folder, int people, ulong seed)
+    {
+        var manifest = Path.Combine(folder, DemoBrandGenerator.ManifestFile);
+        if (!File.Exists(manifest)) return false;
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(manifest));
+            var root = doc.RootElement;
+            return root.TryGetProperty("complete", out var complete) && complete.GetBoolean()
+                   && root.GetProperty("people").GetInt32() == people && root.GetProperty("seed").GetUInt64() == seed;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Tables and rows per zone (bronze, silver, gold, ...).</summary>
+    private static async Task<IReadOnlyList<(string Zone, int Tables, long Rows)>> ZonesAsync(LakeSession lake, string lakeUri, CancellationToken ct)
+    {
+        var tables = await lake.RegisterLakeAsync(lakeUri, ct);
+        var zones = new List<(string, int, long)>();
+        foreach (var zone in tables.GroupBy(t => t.Schema).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            long rows = 0;
+            foreach (var table in zone)
+            {
+                var snapshot = await lake.OpenTable(table.Uri).GetSnapshotAsync(null, ct);
+                rows += snapshot.Files.Sum(f => Stat(f.Stats));
+            }
+            zones.Add((zone.Key, zone.Count(), rows));
+        }
+        return zones;
+    }
+
+    // numRecords from the file's stats (every file this product writes has them).
+    private static long Stat(string? stats)
+    {
+        if (stats is null) return 0;
+        using var doc = JsonDocument.Parse(stats);
+        return doc.RootElement.TryGetProperty("numRecords", out var n) ? n.GetInt64() : 0;
+    }
+
+    /// <summary>Figures on the data's quality, computed over the built tables.</summary>
+    private static async Task<IReadOnlyList<(string Figure, string Value)>> QualityAsync(LakeSession lake, long quarantined, CancellationToken ct)
+    {
+        var figures = new List<(string, string)> { ("rows quarantined at ingestion", quarantined.ToString("N0", CultureInfo.InvariantCulture)) };
+        try
+        {
+            var crm = (await lake.Engine.QueryAsync(
+                "SELECT count(*), count(DISTINCT customer_number), count(email), count(*) FILTER (WHERE email_invalid), count(phone), " +
+                "count(*) FILTER (WHERE phone_invalid), count(DISTINCT email) FROM silver.stg_crm_customers", ct)).Rows[0];
+            string N(object? v) => Convert.ToInt64(v ?? 0L, CultureInfo.InvariantCulture).ToString("N0", CultureInfo.InvariantCulture);
+            figures.Add(("CRM records / customer numbers", $"{N(crm[0])} / {N(crm[1])}"));
+            figures.Add(("CRM emails usable / invalid / distinct", $"{N(crm[2])} / {N(crm[3])} / {N(crm[6])}"));
+            figures.Add(("CRM phones in E.164 / unreadable", $"{N(crm[4])} / {N(crm[5])}"));
+            var guests = (await lake.Engine.QueryAsync("SELECT count(*) FILTER (WHERE is_guest), count(*) FROM silver.stg_eshop_orders", ct)).Rows[0];
+            figures.Add(("guest orders (email only)", $"{N(guests[0])} of {N(guests[1])}"));
+        }
+        catch (Engine.SqlEngineException e)
+        {
+            figures.Add(("staging figures", "unavailable: " + e.Message.Split('\n')[0]));
+        }
+        return figures;
+    }
+
+    private void Print(Output.Printer printer, List<Step> steps, IReadOnlyList<(string Zone, int Tables, long Rows)> zones, IReadOnlyList<(string Figure, string Value)> quality, string lakeUri)
+    {
+        if (printer.IsJson)
+        {
+            printer.Json(new JsonObject
+            {
+                ["lake"] = lakeUri,
+                ["steps"] = new JsonArray(steps.Select(s => (JsonNode)new JsonObject { ["step"] = s.Name, ["result"] = s.Result, ["seconds"] = Math.Round(s.Seconds, 3) }).ToArray()),
+                ["zones"] = new JsonObject(zones.Select(z => KeyValuePair.Create(z.Zone, (JsonNode?)new JsonObject { ["tables"] = z.Tables, ["rows"] = z.Rows }))),
+                ["quality"] = new JsonObject(quality.Select(q => KeyValuePair.Create(q.Figure, (JsonNode?)q.Value))),
+            });
+            return;
+        }
+        printer.Rows(["zone", "tables", "rows"], zones.Select(z => (IReadOnlyList<object?>)[z.Zone, z.Tables, z.Rows]));
+        printer.Rows(["quality", "value"], quality.Select(q => (IReadOnlyList<object?>)[q.Figure, q.Value]));
+        Console.MarkupLine($"Total {steps.Sum(s => s.Seconds):0.#} s. The lake is [bold]{Markup.Escape(lakeUri)}[/]; try: cdp sql \"SELECT * FROM stg_crm_customers LIMIT 5\"");
     }
 }

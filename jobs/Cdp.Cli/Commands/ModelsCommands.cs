@@ -97,7 +97,7 @@ public sealed class ModelsCompileCommand(IAnsiConsole console) : ModelsCommandBa
 {
     public override async Task<int> ExecuteAsync(CommandContext context, ModelsSettings settings, CancellationToken cancellationToken)
     {
-        await using var lake = new LakeSession();
+        await using var lake = Sessions.WithSqlFunctions();
         var outcome = await Workflow().CompileAsync(lake, Request(settings, context), cancellationToken);
         PrintWarnings(outcome, settings);
         var nodes = outcome.SelectedNodes.Where(n => n.CompiledSql is not null).ToList();
@@ -125,7 +125,7 @@ public sealed class ModelsListCommand(IAnsiConsole console) : ModelsCommandBase<
 {
     public override async Task<int> ExecuteAsync(CommandContext context, ModelsSettings settings, CancellationToken cancellationToken)
     {
-        await using var lake = new LakeSession();
+        await using var lake = Sessions.WithSqlFunctions();
         var outcome = await Workflow().CompileAsync(lake, Request(settings, context), cancellationToken);
         PrintWarnings(outcome, settings);
         PrinterFor(settings).Rows(["unique_id", "type", "materialized", "relation", "depends_on", "tags"],
@@ -163,7 +163,7 @@ public abstract class ModelsExecuteCommand(IAnsiConsole console, RunMode mode) :
             done++;
             if (!printer.IsJson) PrintResult(done, r);
         });
-        await using var lake = new LakeSession();
+        await using var lake = Sessions.WithSqlFunctions();
         var outcome = await Workflow().RunAsync(lake, Request(settings, context, progress), mode, cancellationToken);
         PrintWarnings(outcome.Compile, settings);
         var s = outcome.Summary;

@@ -26,7 +26,7 @@ public sealed class SqlCommand(IAnsiConsole console) : CdpCommand<SqlSettings>(c
 {
     public override async Task<int> ExecuteAsync(CommandContext context, SqlSettings settings, CancellationToken cancellationToken)
     {
-        await using var lake = new LakeSession();
+        await using var lake = Sessions.WithSqlFunctions();
         var lakeUri = settings.Lake ?? (Directory.Exists("lake") ? "lake" : null);
         if (lakeUri is not null) await lake.RegisterLakeAsync(lakeUri, cancellationToken);
         var result = await lake.Engine.QueryAsync(settings.Query, cancellationToken);

@@ -1,0 +1,2 @@
+select distinct sku, complement_sku, reason, strength
+from {{ source('bronze', 'product_complements') }}

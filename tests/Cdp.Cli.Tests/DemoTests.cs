@@ -76,6 +76,17 @@ public sealed class DemoTests : IDisposable
         var phones = (await CdpCli.RunAsync("sql", "SELECT count(*) AS n FROM stg_crm_customers WHERE phone NOT LIKE '+%'", "--lake", Path.Combine(project, "lake"), "--format", "json"))
             .Succeeded().JsonArray();
         Assert.Equal(0, (long)phones[0]!["n"]!);
+        var flags = (await CdpCli.RunAsync("sql",
+                "SELECT count(*) FILTER (WHERE email <> lower(trim(email))) AS unnormalised, " +
+                "count(*) FILTER (WHERE phone_raw IS NOT NULL AND phone IS NULL AND NOT phone_invalid) AS unflagged, " +
+                "count(*) FILTER (WHERE phone_raw = '0000000000' AND NOT phone_invalid) AS placeholders_unflagged, " +
+                "count(*) FILTER (WHERE phone_raw <> phone AND phone IS NOT NULL) AS reformatted " +
+                "FROM stg_crm_customers", "--lake", Path.Combine(project, "lake"), "--format", "json"))
+            .Succeeded().JsonArray()[0]!;
+        Assert.Equal(0, (long)flags["unnormalised"]!);
+        Assert.Equal(0, (long)flags["unflagged"]!);
+        Assert.True((long)flags["reformatted"]! > 0, "national formats were rewritten to E.164");
+        Assert.Equal(0, (long)flags["placeholders_unflagged"]!);
     }
 
     private static void CopyFolder(string from, string to)

@@ -27,16 +27,24 @@ public static class Identifiers
     internal static string CardNumber(ulong seed, long person)
         => "29" + Permutation.Apply((ulong)person, 100_000_000_000, seed ^ 0xCA4DUL).ToString("D11", CultureInfo.InvariantCulture);
 
-    /// <summary>The national significant number of a person's mobile (unique per person within a country).</summary>
+    /// <summary>
+    /// The national significant number of a person's mobile (unique per person within a country), in a range the
+    /// country really allocates to mobiles, so that phone validation behaves as on real data.
+    /// </summary>
     internal static string MobileDigits(ulong seed, long person, string country)
     {
-        var n = Permutation.Apply((ulong)person, 100_000_000, seed ^ 0x9403EUL).ToString("D8", CultureInfo.InvariantCulture);
+        var n = Permutation.Apply((ulong)person, 10_000_000, seed ^ 0x9403EUL).ToString("D7", CultureInfo.InvariantCulture);
+        string Pick(string digits, long salt) => digits[(int)((person / salt) % digits.Length)].ToString();
         return country switch
         {
-            "FR" => (person % 3 == 0 ? "7" : "6") + n,          // 6 xx xx xx xx
-            "DE" => "15" + ((person % 3) + 1).ToString(CultureInfo.InvariantCulture) + n, // 151 xxxxxxxx
-            "GB" => "7" + ((person % 9) + 1).ToString(CultureInfo.InvariantCulture) + n,  // 7x xxxx xxxx
-            _ => (person % 4 == 0 ? "7" : "6") + n,          // 6xx xx xx xx
+            // 06 and 07 numbers: 06 followed by 0-2 or 4-8, 07 followed by 3-9.
+            "FR" => (person % 3 == 0 ? "7" + Pick("3456789", 3) : "6" + Pick("01245678", 3)) + n,
+            // 0151, 0152, 0155 (eight digits after the prefix).
+            "DE" => "15" + Pick("125", 1) + n + Pick("0123456789", 5),
+            // 071-075, 077-079 (not 076, pagers).
+            "GB" => "7" + Pick("12345789", 1) + n + Pick("0123456789", 11),
+            // Spanish mobiles: 6xx xx xx xx, and 71-74.
+            _ => person % 4 == 0 ? "7" + Pick("1234", 4) + n : "6" + Pick("0123456789", 4) + n,
         };
     }
 

@@ -155,8 +155,9 @@ public sealed class PostgresIngestionTests(PostgresServer server)
         Assert.Contains(db.Env, failed.Error, StringComparison.Ordinal);
         Assert.Contains("28P01", failed.Error, StringComparison.Ordinal);
         Assert.DoesNotContain(wrong, failed.Error, StringComparison.Ordinal);
-        var ledger = await w.QueryAsync(w.Runner.LedgerUri, "SELECT status, error FROM t");
+        var ledger = await w.QueryAsync(w.Runner.LedgerUri, "SELECT status, error, file FROM t");
         Assert.Equal("failed", Assert.Single(ledger)[0]);
+        Assert.Equal($"postgres://127.0.0.1/{db.Database}/public.customers", ledger[0][2]);
         Assert.DoesNotContain(wrong, (string)ledger[0][1]!, StringComparison.Ordinal);
 
         // The right password works.

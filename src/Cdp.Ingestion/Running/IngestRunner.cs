@@ -83,7 +83,7 @@ public sealed class IngestRunner
                 catch (Exception e) when (IsFailure(e))
                 {
                     error = $"source '{source.Name}': {Message(e)}";
-                    files.Add(new FileResult(source.Postgres is { } pg ? $"postgres://{pg.Schema}.{pg.Table}" : source.Name, PostgresIngestion.AppId(source.Name),
+                    files.Add(new FileResult(PostgresIngestion.LocationOf(source), PostgresIngestion.AppId(source.Name),
                         FileStatus.Failed, 0, 0, 0, 0, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, error));
                 }
                 progress?.Report(new IngestProgress(source.Name, 1, 1, files.Sum(f => f.RowsRead), 0, 0));

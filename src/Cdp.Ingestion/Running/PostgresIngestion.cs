@@ -265,6 +265,20 @@ internal sealed partial class PostgresIngestion(LakeSession lake, string batchId
         return result.Scalar as string;
     }
 
+    /// <summary>The source's <c>postgres://host/db/schema.table</c> location when its connection string can be read, else <c>postgres://schema.table</c>.</summary>
+    public static string LocationOf(SourceDefinition source)
+    {
+        var pg = source.Postgres!;
+        try
+        {
+            return Connect(source, pg).Location;
+        }
+        catch (IngestException)
+        {
+            return $"postgres://{pg.Schema}.{pg.Table}";
+        }
+    }
+
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     private static PgConnection Connect(SourceDefinition source, PostgresSettings pg)

@@ -140,6 +140,13 @@ public sealed class PostgresIngestionTests(PostgresServer server)
         Assert.Equal(5, await w.CountAsync(table));
         Assert.Equal(4, Workspace.Long((await w.QueryAsync(table, "SELECT count(DISTINCT id) FROM t"))[0][0]));
         Assert.Equal(0, Assert.Single((await w.RunAsync(source)).Sources).Reconciled().RowsLanded);
+
+        // Killed after the data commit, before the ledger row: the next run writes it from the commit, marked recovered.
+        Directory.Delete(w.Runner.LedgerUri, recursive: true);
+        var recovered = Assert.Single((await w.RunAsync(source)).Sources).Reconciled();
+        Assert.Equal(["cdp-ingest/crm/pg#2"], recovered.Files.Where(f => f.Recovered).Select(f => f.AppId));
+        var ledger = await w.QueryAsync(w.Runner.LedgerUri, "SELECT app_id, status, rows_landed FROM t");
+        Assert.Equal(["cdp-ingest/crm/pg#2", "recovered", 2L], Assert.Single(ledger));
     }
 
     [PostgresFact]

@@ -10,6 +10,17 @@ if [ ! -x .tools/azurite/node_modules/.bin/azurite-blob ]; then
   npm install --prefix .tools/azurite azurite@3.37.0 --no-audit --no-fund --loglevel=error >/dev/null
 fi
 
+# PostgreSQL server binaries for the PostgreSQL source tests (the tests start their own server as an unprivileged user).
+if ! command -v initdb >/dev/null 2>&1 && [ ! -x /usr/lib/postgresql/15/bin/initdb ] \
+   && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "Installing PostgreSQL ..."
+  sudo=""
+  if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then sudo="sudo"; fi
+  if ! { $sudo apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null; }; then
+    echo "warning: PostgreSQL could not be installed; the PostgreSQL tests will fail under CI (skip otherwise)" >&2
+  fi
+fi
+
 dotnet restore Cdp.Lakehouse.sln --verbosity quiet
 dotnet build Cdp.Lakehouse.sln -c Release --no-restore --verbosity quiet -nologo
 

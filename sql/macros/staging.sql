@@ -39,3 +39,12 @@ from (
 )
 where _duplicate_rank = 1
 {%- endmacro %}
+
+{#- The current version of each key in an append-only bronze table that keeps every version of a row (a PostgreSQL
+    source lands an updated row again): per key, the row with the greatest order column, e.g.
+    latest_by_key(source('bronze', 'crm_customers'), ['id'], 'updated_at'). Lineage columns break ties. -#}
+{% macro latest_by_key(relation, key_columns, order_column) -%}
+select *
+from {{ relation }}
+qualify row_number() over (partition by {{ key_columns | join(', ') }} order by {{ order_column }} desc, _ingested_at desc, _source_line desc) = 1
+{%- endmacro %}

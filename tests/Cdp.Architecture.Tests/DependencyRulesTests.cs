@@ -19,7 +19,7 @@ public class DependencyRulesTests
         ["Cdp.Modeling"] = (["Cdp.Lake"], ["YamlDotNet"]),
         ["Cdp.Identity"] = (["Cdp.Engine"], ["libphonenumber-csharp"]),
         ["Cdp.DemoBrand"] = ([], []),
-        ["Cdp.Ingestion"] = (["Cdp.Lake"], []),
+        ["Cdp.Ingestion"] = (["Cdp.Lake"], ["Npgsql"]),
         ["Cdp.Cli"] = (["Cdp.Lake", "Cdp.Modeling", "Cdp.DemoBrand", "Cdp.Identity", "Cdp.Ingestion"], ["Spectre.Console"]),
     };
 

@@ -11,6 +11,7 @@ public sealed partial record IngestConfig(IReadOnlyList<SourceDefinition> Source
 {
     private const string FileName = "cdp.yml";
     private static readonly string[] SourceKeys = ["format", "path", "delimiter", "columns"];
+    private static readonly string[] PostgresKeys = ["kind", "connection_env", "table", "primary_key", "cursor", "mode"];
     private static readonly string[] SimpleTypes =
     [
         "VARCHAR", "TEXT", "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "DOUBLE", "FLOAT", "BOOLEAN", "DATE", "TIMESTAMP",
@@ -65,6 +66,12 @@ public sealed partial record IngestConfig(IReadOnlyList<SourceDefinition> Source
             errors.Add($"{at}: expected a mapping with format and path");
             return null;
         }
+        if (s.TryGetValue("kind", out var kind))
+        {
+            if (kind is "postgres") return ReadPostgres(name, at, s, errors, before);
+            errors.Add($"{at}.kind: unknown kind '{kind}' (use postgres, or omit kind for files)");
+            return null;
+        }
         foreach (var key in s.Keys.Where(k => !SourceKeys.Contains(k)))
             errors.Add($"{at}.{key}: unknown key (use {string.Join(", ", SourceKeys)})");
 
@@ -114,6 +121,75 @@ public sealed partial record IngestConfig(IReadOnlyList<SourceDefinition> Source
         }
     }
 
+    private static SourceDefinition? ReadPostgres(string name, string at, IReadOnlyDictionary<string, object?> s, List<string> errors, int before)
+    {
+        foreach (var unknown in s.Keys.Where(k => !PostgresKeys.Contains(k)))
+            errors.Add($"{at}.{unknown}: unknown key (use {string.Join(", ", PostgresKeys)})");
+
+        var env = s.GetValueOrDefault("connection_env") as string;
+        if (env is null || !EnvironmentName().IsMatch(env))
+        {
+            errors.Add($"{at}.connection_env: missing or invalid; name the environment variable holding the connection string (e.g. CDP_PG_CRM); " +
+                       "the connection string itself never goes in the project file");
+        }
+
+        string? schema = null, table = null;
+        if (s.GetValueOrDefault("table") is string t && QualifiedTable().Match(t.Trim()) is { Success: true } m)
+        {
+            schema = m.Groups[1].Success ? m.Groups[1].Value : "public";
+            table = m.Groups[2].Value;
+        }
+        else errors.Add($"{at}.table: missing or invalid; expected 'schema.table' or 'table' (letters, digits, '_', '$'; e.g. public.customers)");
+
+        var key = new List<string>();
+        switch (s.GetValueOrDefault("primary_key"))
+        {
+            case string one when ColumnName().IsMatch(one):
+                key.Add(one);
+                break;
+            case IEnumerable<object?> many when many.All(c => c is string cs && ColumnName().IsMatch(cs)) && many.Any():
+                key.AddRange(many.Cast<string>());
+                break;
+            default:
+                errors.Add($"{at}.primary_key: missing or invalid; expected a list of column names, e.g. [id]");
+                break;
+        }
+
+        var mode = PostgresMode.Incremental;
+        switch (s.GetValueOrDefault("mode"))
+        {
+            case null or "incremental":
+                break;
+            case "full":
+                mode = PostgresMode.Full;
+                break;
+            case var other:
+                errors.Add($"{at}.mode: unknown mode '{other}' (use incremental, full)");
+                break;
+        }
+
+        string? cursor = null;
+        switch (s.GetValueOrDefault("cursor"))
+        {
+            case string c when ColumnName().IsMatch(c):
+                cursor = c;
+                break;
+            case null when mode == PostgresMode.Full:
+                break;
+            case null:
+                errors.Add($"{at}.cursor: missing; incremental mode needs a column that grows on every insert and update (e.g. updated_at)");
+                break;
+            default:
+                errors.Add($"{at}.cursor: invalid column name");
+                break;
+        }
+        if (cursor is not null && Lineage.IsReserved(cursor)) errors.Add($"{at}.cursor: '{cursor}' is a lineage column name");
+
+        return errors.Count == before && env is not null && table is not null && schema is not null
+            ? new SourceDefinition(name, SourceFormat.Postgres, "", ',', [], new PostgresSettings(env, schema, table, key, cursor, mode))
+            : null;
+    }
+
     private static string? NormaliseType(string type)
     {
         var t = type.Trim().ToUpperInvariant();
@@ -124,6 +200,15 @@ public sealed partial record IngestConfig(IReadOnlyList<SourceDefinition> Source
             return $"DECIMAL({m.Groups[1].Value},{m.Groups[2].Value})";
         return null;
     }
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex EnvironmentName();
+
+    [GeneratedRegex(@"^(?:([A-Za-z_][A-Za-z0-9_$]*)\.)?([A-Za-z_][A-Za-z0-9_$]*)$")]
+    private static partial Regex QualifiedTable();
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_$]*$")]
+    private static partial Regex ColumnName();
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]*$")]
     private static partial Regex SourceName();

@@ -27,6 +27,9 @@ public sealed class IngestRunner
         _lakeUri = lakeUri.TrimEnd('/');
     }
 
+    /// <summary>Test hook: runs inside a PostgreSQL source's data write, after its files are written, before its commit.</summary>
+    internal Func<CancellationToken, Task>? BeforePostgresCommit { get; set; }
+
     /// <summary>The bronze table of a source.</summary>
     public string TableUri(string source) => $"{_lakeUri}/bronze/{source}";
 
@@ -67,49 +70,70 @@ public sealed class IngestRunner
         string? error = null;
         try
         {
-            var listed = await FileDiscovery.ListAsync(source.Path, _lake.Store, ct).ConfigureAwait(false);
-            var data = _lake.OpenTable(TableUri(source.Name));
-            var quarantine = _lake.OpenTable(QuarantineUri(source.Name));
-            var snapshot = await data.TryGetSnapshotAsync(ct).ConfigureAwait(false);
-            files.AddRange(await ledger.RecoverAsync(source.Name, data, snapshot, ct).ConfigureAwait(false));
-            var todo = listed.Where(f => snapshot?.AppTransactionVersion(f.AppId(source.Name)) is not >= 1).ToList();
-            var bytesTotal = todo.Sum(f => f.Size);
-            long rows = 0, bytes = 0, reported = 0;
-            var done = listed.Count - todo.Count;
-            progress?.Report(new IngestProgress(source.Name, done, listed.Count, 0, 0, bytesTotal));
-            foreach (var file in listed.Except(todo))
+            if (source.Format == SourceFormat.Postgres)
             {
-                files.Add(new FileResult(StorageUri.Redact(file.Location), file.AppId(source.Name), FileStatus.Skipped, 0, 0, 0, file.Size, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow));
-            }
-            var ingestion = new FileIngestion(_lake, batchId);
-            foreach (var file in todo)
-            {
-                var before = bytes;
-                void OnBytes(long n)
-                {
-                    bytes += n;
-                    if (bytes - reported < 16 << 20) return;
-                    reported = bytes;
-                    progress?.Report(new IngestProgress(source.Name, done, listed.Count, rows, bytes, bytesTotal));
-                }
+                var table = _lake.OpenTable(TableUri(source.Name));
+                var current = await table.TryGetSnapshotAsync(ct).ConfigureAwait(false);
+                files.AddRange(await ledger.RecoverAsync(source.Name, table, current, ct).ConfigureAwait(false));
+                progress?.Report(new IngestProgress(source.Name, 0, 1, 0, 0, 0));
                 try
                 {
-                    var result = await ingestion.IngestAsync(source, file, data, quarantine, OnBytes, ct).ConfigureAwait(false);
-                    files.Add(result);
-                    rows += result.RowsRead;
+                    files.Add(await new PostgresIngestion(_lake, batchId, BeforePostgresCommit).IngestAsync(source, table, current, ct).ConfigureAwait(false));
                 }
                 catch (Exception e) when (IsFailure(e))
                 {
                     error = $"source '{source.Name}': {Message(e)}";
-                    files.Add(new FileResult(StorageUri.Redact(file.Location), file.AppId(source.Name), FileStatus.Failed, 0, 0, 0, file.Size,
-                        DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, error));
-                    break;
+                    files.Add(new FileResult(PostgresIngestion.LocationOf(source), PostgresIngestion.AppId(source.Name),
+                        FileStatus.Failed, 0, 0, 0, 0, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, error));
                 }
-                finally
+                progress?.Report(new IngestProgress(source.Name, 1, 1, files.Sum(f => f.RowsRead), 0, 0));
+            }
+            else
+            {
+                var listed = await FileDiscovery.ListAsync(source.Path, _lake.Store, ct).ConfigureAwait(false);
+                var data = _lake.OpenTable(TableUri(source.Name));
+                var quarantine = _lake.OpenTable(QuarantineUri(source.Name));
+                var snapshot = await data.TryGetSnapshotAsync(ct).ConfigureAwait(false);
+                files.AddRange(await ledger.RecoverAsync(source.Name, data, snapshot, ct).ConfigureAwait(false));
+                var todo = listed.Where(f => snapshot?.AppTransactionVersion(f.AppId(source.Name)) is not >= 1).ToList();
+                var bytesTotal = todo.Sum(f => f.Size);
+                long rows = 0, bytes = 0, reported = 0;
+                var done = listed.Count - todo.Count;
+                progress?.Report(new IngestProgress(source.Name, done, listed.Count, 0, 0, bytesTotal));
+                foreach (var file in listed.Except(todo))
                 {
-                    bytes = before + file.Size;
-                    done++;
-                    progress?.Report(new IngestProgress(source.Name, done, listed.Count, rows, bytes, bytesTotal));
+                    files.Add(new FileResult(StorageUri.Redact(file.Location), file.AppId(source.Name), FileStatus.Skipped, 0, 0, 0, file.Size, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow));
+                }
+                var ingestion = new FileIngestion(_lake, batchId);
+                foreach (var file in todo)
+                {
+                    var before = bytes;
+                    void OnBytes(long n)
+                    {
+                        bytes += n;
+                        if (bytes - reported < 16 << 20) return;
+                        reported = bytes;
+                        progress?.Report(new IngestProgress(source.Name, done, listed.Count, rows, bytes, bytesTotal));
+                    }
+                    try
+                    {
+                        var result = await ingestion.IngestAsync(source, file, data, quarantine, OnBytes, ct).ConfigureAwait(false);
+                        files.Add(result);
+                        rows += result.RowsRead;
+                    }
+                    catch (Exception e) when (IsFailure(e))
+                    {
+                        error = $"source '{source.Name}': {Message(e)}";
+                        files.Add(new FileResult(StorageUri.Redact(file.Location), file.AppId(source.Name), FileStatus.Failed, 0, 0, 0, file.Size,
+                            DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, error));
+                        break;
+                    }
+                    finally
+                    {
+                        bytes = before + file.Size;
+                        done++;
+                        progress?.Report(new IngestProgress(source.Name, done, listed.Count, rows, bytes, bytesTotal));
+                    }
                 }
             }
         }

@@ -20,12 +20,19 @@ internal sealed class RunLedger(LakeSession lake, string tableUri)
 
     public string TableUri { get; } = tableUri;
 
+    /// <summary>
+    /// The ledger's app_id of one run of a PostgreSQL source: the txn appId is the same for every run (its version is
+    /// the run number), so the ledger names the run as <c>appId#run</c>.
+    /// </summary>
+    public static string RunKey(string appId, long run) => $"{appId}#{run.ToString(CultureInfo.InvariantCulture)}";
+
     /// <summary>Files committed to the source's table that the ledger does not list yet, rebuilt from the commits' commitInfo.</summary>
     public async Task<IReadOnlyList<FileResult>> RecoverAsync(string source, DeltaTable data, Snapshot? snapshot, CancellationToken ct)
     {
         if (snapshot is null) return [];
         var prefix = $"cdp-ingest/{source}/";
-        var done = snapshot.AppTransactions.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+        var done = snapshot.AppTransactions.Where(t => t.Key.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(t => t.Key.EndsWith("/pg", StringComparison.Ordinal) ? RunKey(t.Key, t.Value.Version) : t.Key).ToHashSet(StringComparer.Ordinal);
         if (done.Count == 0) return [];
         var ledger = lake.OpenTable(TableUri);
         if (await ledger.TryGetSnapshotAsync(ct).ConfigureAwait(false) is { } ledgerSnapshot)
@@ -40,7 +47,9 @@ internal sealed class RunLedger(LakeSession lake, string tableUri)
         foreach (var entry in await data.GetHistoryAsync(null, ct).ConfigureAwait(false))
         {
             var p = entry.OperationParameters;
-            if (p?["ingestAppId"]?.GetValue<string>() is not { } appId || !done.Remove(appId)) continue;
+            if (p?["ingestAppId"]?.GetValue<string>() is not { } appId) continue;
+            if (p["ingestRunNumber"] is JsonValue run && run.TryGetValue<long>(out var n)) appId = RunKey(appId, n);
+            if (!done.Remove(appId)) continue;
             recovered.Add(new FileResult(Text(p, "ingestFile") ?? "", appId, FileStatus.Landed, Number(p, "ingestRowsRead"), Number(p, "ingestRowsLanded"),
                 Number(p, "ingestRowsQuarantined"), Number(p, "ingestBytes"), Time(p, "ingestStartedAt") ?? entry.Timestamp,
                 Time(p, "ingestFinishedAt") ?? entry.Timestamp, Recovered: true));

@@ -17,6 +17,13 @@ public static class SnapshotScan
     /// <summary>Name of the column carrying each row's data file, when requested.</summary>
     public const string FileColumn = "__cdp_file";
 
+    /// <summary>Creates or replaces the view <paramref name="qualifiedName"/> (already quoted) over the snapshot; its schema must exist.</summary>
+    public static async Task CreateViewAsync(DuckDbEngine engine, IObjectStore store, Snapshot snapshot, string qualifiedName, CancellationToken cancellationToken = default)
+    {
+        var scan = await BuildAsync(engine, store, snapshot, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await engine.ExecuteAsync($"CREATE OR REPLACE VIEW {qualifiedName} AS {scan}", cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Builds the scan. With <paramref name="withFileColumn"/> the result also has <see cref="FileColumn"/> (the add.path).</summary>
     public static async Task<string> BuildAsync(DuckDbEngine engine, IObjectStore store, Snapshot snapshot, FilePredicate? filter = null,
         bool withFileColumn = false, IReadOnlyCollection<AddFile>? onlyFiles = null, CancellationToken cancellationToken = default)

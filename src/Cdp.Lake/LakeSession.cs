@@ -114,9 +114,8 @@ public sealed class LakeSession : IAsyncDisposable
             var uri = lakeUri.TrimEnd('/') + "/" + path;
             var table = OpenTable(uri);
             var snapshot = await table.GetSnapshotAsync(null, cancellationToken).ConfigureAwait(false);
-            var scan = await SnapshotScan.BuildAsync(Engine, table.Store, snapshot, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await Engine.ExecuteAsync(
-                $"CREATE SCHEMA IF NOT EXISTS {Sql.Identifier(schema)}; CREATE OR REPLACE VIEW {Sql.Qualified(schema, name)} AS {scan}", cancellationToken).ConfigureAwait(false);
+            await Engine.ExecuteAsync($"CREATE SCHEMA IF NOT EXISTS {Sql.Identifier(schema)}", cancellationToken).ConfigureAwait(false);
+            await SnapshotScan.CreateViewAsync(Engine, table.Store, snapshot, Sql.Qualified(schema, name), cancellationToken).ConfigureAwait(false);
             registered.Add(new LakeTable(schema, name, uri, snapshot.Version));
         }
         await LakeViews.RegisterAsync(Engine, store, cancellationToken).ConfigureAwait(false);

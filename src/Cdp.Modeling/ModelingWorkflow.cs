@@ -58,12 +58,7 @@ public sealed class ModelingWorkflow(ITemplateEngine templates)
         var project = ProjectLoader.Load(Path.GetFullPath(request.ProjectDirectory), diagnostics);
         diagnostics.ThrowIfErrors($"The project in '{request.ProjectDirectory}' has {diagnostics.ErrorCount} error(s).");
 
-        var targetName = request.Target ?? project.DefaultTarget;
-        var lakeUri = request.Lake
-                      ?? (project.Targets.TryGetValue(targetName, out var t) ? t.Lake : null)
-                      ?? project.Lake
-                      ?? Path.Combine(project.RootDirectory, "lake");
-        if (!lakeUri.Contains("://", StringComparison.Ordinal)) lakeUri = Path.GetFullPath(lakeUri, project.RootDirectory);
+        var lakeUri = project.ResolveLake(request.Lake, request.Target);
 
         var existing = (await LakeCatalog.FindTablesAsync(lake.Store(lakeUri), cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
         var options = new CompileOptions

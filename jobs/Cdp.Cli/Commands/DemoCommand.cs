@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Cdp.Delta.Stats;
 using Cdp.DemoBrand;
 using Cdp.Ingestion.Config;
 using Cdp.Ingestion.Running;
@@ -67,9 +68,7 @@ public sealed class DemoCommand(IAnsiConsole console) : CdpCommand<DemoSettings>
         var diagnostics = new DiagnosticBag();
         var project = ProjectLoader.Load(Path.GetFullPath(settings.ProjectDir), diagnostics);
         diagnostics.ThrowIfErrors($"The project in '{settings.ProjectDir}' has {diagnostics.ErrorCount} error(s).");
-        var lakeUri = settings.Lake is { } given
-            ? given.Contains("://", StringComparison.Ordinal) ? given : Path.GetFullPath(given)
-            : project.Lake ?? Path.Combine(project.RootDirectory, "lake");
+        var lakeUri = project.ResolveLake(LakeArgument.Resolve(settings.Lake), null);
 
         // 1. The brand's silos, generated once for these options.
         var clock = Stopwatch.StartNew();
@@ -141,19 +140,11 @@ public sealed class DemoCommand(IAnsiConsole console) : CdpCommand<DemoSettings>
             foreach (var table in zone)
             {
                 var snapshot = await lake.OpenTable(table.Uri).GetSnapshotAsync(null, ct);
-                rows += snapshot.Files.Sum(f => Stat(f.Stats));
+                rows += snapshot.Files.Sum(f => FileStatistics.TryParse(f.Stats)?.NumRecords ?? 0);
             }
             zones.Add((zone.Key, zone.Count(), rows));
         }
         return zones;
-    }
-
-    // numRecords from the file's stats (every file this product writes has them).
-    private static long Stat(string? stats)
-    {
-        if (stats is null) return 0;
-        using var doc = JsonDocument.Parse(stats);
-        return doc.RootElement.TryGetProperty("numRecords", out var n) ? n.GetInt64() : 0;
     }
 
     /// <summary>Figures on the data's quality, computed over the built tables.</summary>

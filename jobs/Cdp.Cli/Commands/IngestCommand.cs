@@ -54,7 +54,7 @@ public sealed class IngestCommand(IAnsiConsole console) : CdpCommand<IngestSetti
         if (project.Sections.GetValueOrDefault("ingest") is not IReadOnlyDictionary<string, object?> section)
             throw new IngestException($"{project.ProjectFile}: no ingest section; declare sources under ingest.sources (see 'cdp ingest --help')");
         var sources = IngestConfig.Read(section, project.RootDirectory).Select(settings.Sources);
-        var lakeUri = LakeUri(settings, project);
+        var lakeUri = project.ResolveLake(LakeArgument.Resolve(settings.Lake), null);
 
         await using var lake = new LakeSession();
         var runner = new IngestRunner(lake, lakeUri);
@@ -83,13 +83,6 @@ public sealed class IngestCommand(IAnsiConsole console) : CdpCommand<IngestSetti
         Print(printer, result);
         foreach (var failed in result.Sources.Where(s => !s.Succeeded)) CdpApp.CurrentError.WriteLine($"error: {failed.Error}");
         return result.Succeeded ? ExitCodes.Success : ExitCodes.Failure;
-    }
-
-    private static string LakeUri(IngestSettings settings, ModelingProject project)
-    {
-        if (settings.Lake is { } given) return given.Contains("://", StringComparison.Ordinal) ? given : Path.GetFullPath(given);
-        var lake = (project.Targets.TryGetValue(project.DefaultTarget, out var t) ? t.Lake : null) ?? project.Lake ?? "lake";
-        return lake.Contains("://", StringComparison.Ordinal) ? lake : Path.GetFullPath(lake, project.RootDirectory);
     }
 
     private void Print(Printer printer, IngestRunResult result)
@@ -130,8 +123,4 @@ public sealed class IngestCommand(IAnsiConsole console) : CdpCommand<IngestSetti
         }
     }
 
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }

@@ -64,9 +64,8 @@ public abstract class ModelsCommandBase<TSettings>(IAnsiConsole console) : CdpCo
     protected static ModelingRequest Request(TSettings settings, CommandContext context, IProgress<NodeResult>? progress = null) => new()
     {
         ProjectDirectory = settings.ProjectDir,
-        // A path on the command line is relative to the current folder, as for every cdp command (the workflow would
-        // resolve it against the project folder, as it does for the lake named in the project file).
-        Lake = settings.Lake is { } lakePath && !lakePath.Contains("://", StringComparison.Ordinal) ? Path.GetFullPath(lakePath) : settings.Lake,
+        // Made absolute here: the workflow resolves a relative lake against the project folder, as for cdp.yml's.
+        Lake = LakeArgument.Resolve(settings.Lake),
         Target = settings.Target,
         Vars = CommandLineVars.Parse(settings.Vars),
         Select = settings.Select,
@@ -212,16 +211,5 @@ public abstract class ModelsExecuteCommand(IAnsiConsole console, RunMode mode) :
         var seconds = r.Duration.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture);
         var message = string.IsNullOrEmpty(r.Message) ? "" : Markup.Escape(r.Message) + " ";
         Console.MarkupLine($"{index,4} [{colour}]{label,-5}[/] {Markup.Escape(what)} [grey]{message}({seconds} s)[/]");
-    }
-
-    /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        private readonly Lock _lock = new();
-
-        public void Report(T value)
-        {
-            lock (_lock) report(value);
-        }
     }
 }

@@ -29,7 +29,7 @@ public sealed partial class ProjectCompiler(ITemplateEngine templates)
         foreach (var macroFile in project.Macros) globals.AddMacros(templates.Parse(macroFile.Path, macroFile.Text, diagnostics));
         var context = new CompileContext(project, target, options, vars, globals);
 
-        var nodes = CreateNodes(project, target, diagnostics);
+        var nodes = CreateNodes(project, diagnostics);
         foreach (var node in nodes.Where(n => n.Template is not null)) ParsePass(context, node);
         ApplyConfigs(nodes, target, diagnostics);
         nodes.RemoveAll(n => !n.IsEnabled);
@@ -51,7 +51,7 @@ public sealed partial class ProjectCompiler(ITemplateEngine templates)
                 if (sources.TryGetValue(source + "." + table, out var parent) && !node.DependsOn.Contains(parent.UniqueId)) node.DependsOn.Add(parent.UniqueId);
             }
         }
-        nodes.AddRange(GenericTestNodes(project, nodes, byName, sources, diagnostics));
+        nodes.AddRange(GenericTestNodes(project, nodes, byName, sources));
         CheckRelationNames(nodes, diagnostics);
 
         var graph = new NodeGraph(nodes);
@@ -60,7 +60,7 @@ public sealed partial class ProjectCompiler(ITemplateEngine templates)
         {
             var first = graph[cycle[0]];
             var second = graph[cycle[1]];
-            var location = first.File is null ? null : FindCall(first.File, second);
+            var location = first.File is null ? null : FindText(first.File, second.Name);
             var path = string.Join(" -> ", cycle.Select(id => graph[id].Name));
             diagnostics.Add(Diagnostic.Error($"models form a cycle: {path} (each selects from the next with ref())", location)
                 .WithSourceFrom(first.File?.Text ?? ""));
@@ -80,32 +80,29 @@ public sealed partial class ProjectCompiler(ITemplateEngine templates)
         throw new ModelingException($"Unknown target '{name}' in {project.ProjectFile}; targets: {string.Join(", ", project.Targets.Keys.Order(StringComparer.Ordinal))}.");
     }
 
-    private List<Node> CreateNodes(ModelingProject project, TargetDefinition target, DiagnosticBag diagnostics)
+    private List<Node> CreateNodes(ModelingProject project, DiagnosticBag diagnostics)
     {
         var nodes = new List<Node>();
-        foreach (var file in project.Models)
+        // Folder configs first, then the property file's config (config() calls come in the parse pass).
+        Node Resource(NodeKind kind, ProjectFile file, FolderConfigs configs, IReadOnlyDictionary<string, NodeProperties> properties)
         {
-            var node = new Node { UniqueId = $"model.{project.Name}.{file.Name}", Name = file.Name, Kind = NodeKind.Model, Path = file.Path, File = file };
-            ConfigMerge.Into(node.Config, project.ModelConfigs.Resolve(file.FolderPath));
-            if (project.ModelProperties.TryGetValue(file.Name, out var props))
+            var node = new Node { UniqueId = $"{kind.ToString().ToLowerInvariant()}.{project.Name}.{file.Name}", Name = file.Name, Kind = kind, Path = file.Path, File = file };
+            ConfigMerge.Into(node.Config, configs.Resolve(file.FolderPath));
+            if (properties.TryGetValue(file.Name, out var props))
             {
                 node.Properties = props;
                 ConfigMerge.Into(node.Config, props.Config);
             }
+            return node;
+        }
+
+        foreach (var file in project.Models)
+        {
+            var node = Resource(NodeKind.Model, file, project.ModelConfigs, project.ModelProperties);
             node.Template = templates.Parse(file.Path, file.Text, diagnostics);
             nodes.Add(node);
         }
-        foreach (var file in project.Seeds)
-        {
-            var node = new Node { UniqueId = $"seed.{project.Name}.{file.Name}", Name = file.Name, Kind = NodeKind.Seed, Path = file.Path, File = file };
-            ConfigMerge.Into(node.Config, project.SeedConfigs.Resolve(file.FolderPath));
-            if (project.SeedProperties.TryGetValue(file.Name, out var props))
-            {
-                node.Properties = props;
-                ConfigMerge.Into(node.Config, props.Config);
-            }
-            nodes.Add(node);
-        }
+        nodes.AddRange(project.Seeds.Select(file => Resource(NodeKind.Seed, file, project.SeedConfigs, project.SeedProperties)));
         foreach (var file in project.Analyses)
         {
             nodes.Add(new Node { UniqueId = $"analysis.{project.Name}.{file.Name}", Name = file.Name, Kind = NodeKind.Analysis, Path = file.Path, File = file,
@@ -130,7 +127,6 @@ public sealed partial class ProjectCompiler(ITemplateEngine templates)
                 nodes.Add(node);
             }
         }
-        _ = target;
         return nodes;
     }
 
@@ -216,7 +212,7 @@ public sealed partial class ProjectCompiler(ITemplateEngine templates)
         }
     }
 
-    private List<Node> GenericTestNodes(ModelingProject project, List<Node> nodes, Dictionary<string, Node> byName, Dictionary<string, Node> sources, DiagnosticBag diagnostics)
+    private static List<Node> GenericTestNodes(ModelingProject project, List<Node> nodes, Dictionary<string, Node> byName, Dictionary<string, Node> sources)
     {
         var tests = new List<Node>();
         var usedNames = new HashSet<string>(nodes.Where(n => n.Kind == NodeKind.Test).Select(n => n.Name), StringComparer.Ordinal);
@@ -266,7 +262,6 @@ public sealed partial class ProjectCompiler(ITemplateEngine templates)
             }
             foreach (var test in node.SourceTable.Tests) Add(node, null, test);
         }
-        _ = diagnostics;
         return tests;
     }
 
@@ -306,8 +301,7 @@ public sealed partial class ProjectCompiler(ITemplateEngine templates)
         scope.SetFunction("is_incremental", _ => incremental);
 
         var rendered = node.Template!.Render(scope, diagnostics);
-        var ctes = ephemerals.Distinct().Where(e => e.CompiledSql is not null).Select(e => (EphemeralPrefix + e.Name, e.CompiledSql!)).ToList();
-        node.CompiledSql = CteInjector.Inject(CteInjector.TrimStatement(rendered), ctes);
+        node.CompiledSql = CteInjector.Inject(CteInjector.TrimStatement(rendered), Ctes(ephemerals));
     }
 
     private void CompileGenericTest(CompileContext context, Node node, GenericTestInfo test, DiagnosticBag diagnostics)
@@ -330,8 +324,7 @@ public sealed partial class ProjectCompiler(ITemplateEngine templates)
                 sql = CompileCustomTest(context, node, test, model, diagnostics);
             else
                 sql = GenericTests.Compile(test.TestName, model, test.ColumnName, test.Arguments, Resolve);
-            var ctes = ephemerals.Distinct().Where(e => e.CompiledSql is not null).Select(e => (EphemeralPrefix + e.Name, e.CompiledSql!)).ToList();
-            node.CompiledSql = CteInjector.Inject(sql, ctes);
+            node.CompiledSql = CteInjector.Inject(sql, Ctes(ephemerals));
         }
         catch (TemplateException e)
         {
@@ -385,14 +378,16 @@ public sealed partial class ProjectCompiler(ITemplateEngine templates)
         }
     }
 
+    /// <summary>The CTEs inlining the ephemeral models a node read (each once, already compiled: the pass runs in DAG order).</summary>
+    private static List<(string Name, string Sql)> Ctes(List<Node> ephemerals)
+        => ephemerals.Distinct().Where(e => e.CompiledSql is not null).Select(e => (EphemeralPrefix + e.Name, e.CompiledSql!)).ToList();
+
     private static string RefName(TemplateArguments args)
     {
         // ref('model') or ref('package', 'model'); packages are this project.
         var last = args.Positional.Count >= 2 ? 1 : 0;
         return args.GetString(last, last == 1 ? "model_name" : "name", "ref");
     }
-
-    private static SourceLocation? FindCall(ProjectFile file, Node target) => FindText(file, target.Name);
 
     private static SourceLocation FindText(ProjectFile file, string name)
     {

@@ -83,8 +83,7 @@ internal sealed class Materializer(LakeSession lake, string lakeUri, DuckDbEngin
     private async Task ExposeAsync(Node node, DeltaTable table, CancellationToken ct)
     {
         var snapshot = await table.GetSnapshotAsync(null, ct).ConfigureAwait(false);
-        var scan = await SnapshotScan.BuildAsync(engine, table.Store, snapshot, cancellationToken: ct).ConfigureAwait(false);
-        await engine.ExecuteAsync($"CREATE OR REPLACE VIEW {node.RelationName} AS {scan}", ct).ConfigureAwait(false);
+        await SnapshotScan.CreateViewAsync(engine, table.Store, snapshot, node.RelationName, ct).ConfigureAwait(false);
         await LakeViews.DeleteAsync(lake.Store(lakeUri), node.Schema, node.Alias, ct).ConfigureAwait(false);
     }
 }

@@ -204,8 +204,8 @@ public sealed class ModelRunner(LakeSession lake, string lakeUri)
             var table = lake.OpenTable(LakeLayout.TableUri(lakeUri, node));
             var snapshot = await table.TryGetSnapshotAsync(ct).ConfigureAwait(false);
             if (snapshot is null) continue;
-            var scan = await SnapshotScan.BuildAsync(lake.Engine, table.Store, snapshot, cancellationToken: ct).ConfigureAwait(false);
-            await lake.Engine.ExecuteAsync($"CREATE SCHEMA IF NOT EXISTS {Sql.Identifier(node.Schema)}; CREATE OR REPLACE VIEW {node.RelationName} AS {scan}", ct).ConfigureAwait(false);
+            await lake.Engine.ExecuteAsync($"CREATE SCHEMA IF NOT EXISTS {Sql.Identifier(node.Schema)}", ct).ConfigureAwait(false);
+            await SnapshotScan.CreateViewAsync(lake.Engine, table.Store, snapshot, node.RelationName, ct).ConfigureAwait(false);
         }
         // Stored views last: they select from the tables above.
         await LakeViews.RegisterAsync(lake.Engine, lake.Store(lakeUri), ct).ConfigureAwait(false);

@@ -61,6 +61,20 @@ public sealed record ModelingProject
     /// <c>destinations</c>, <c>ml</c>, <c>catalog</c>), as plain values (dictionaries, lists, scalars) for those jobs to read.
     /// </summary>
     public IReadOnlyDictionary<string, object?> Sections { get; init; } = new Dictionary<string, object?>();
+
+    /// <summary>
+    /// The lake a run uses: <paramref name="given"/>, else the target's lake, else the project's, else <c>lake/</c> in
+    /// the project directory. A relative path is resolved against the project directory; URIs are kept as they are.
+    /// </summary>
+    /// <param name="target">The target name; null for <see cref="DefaultTarget"/>.</param>
+    public string ResolveLake(string? given, string? target)
+    {
+        var lake = given
+                   ?? (Targets.TryGetValue(target ?? DefaultTarget, out var t) ? t.Lake : null)
+                   ?? Lake
+                   ?? System.IO.Path.Combine(RootDirectory, "lake");
+        return lake.Contains("://", StringComparison.Ordinal) ? lake : System.IO.Path.GetFullPath(lake, RootDirectory);
+    }
 }
 
 /// <summary>A file of the project: its path relative to the root, the path below its resource folder, and its text.</summary>

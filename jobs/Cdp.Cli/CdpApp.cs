@@ -107,6 +107,19 @@ public static class CdpApp
                 .WithExample("ingest", "crm_customers", "web_events", "--format", "json")
                 .WithExample("ingest", "--project-dir", "path/to/project", "--lake", "/tmp/lake");
 
+            config.AddBranch("identity", identity =>
+            {
+                identity.SetDescription("Resolves identifiers into stable person ids, and explains who is who and why.");
+                identity.AddCommand<IdentityRunCommand>("run")
+                    .WithDescription("Clusters the identifier graph (silver.identity_edges) into persons under the identity: rules of cdp.yml, keeps person ids stable across runs, and publishes silver.identity_person_map when the health gate passes.")
+                    .WithExample("identity", "run")
+                    .WithExample("identity", "run", "--format", "json");
+                identity.AddCommand<IdentityExplainCommand>("explain")
+                    .WithDescription("Prints the person an identifier belongs to with all their identifiers; with a second identifier, the chain of records linking the two, or the refused links keeping them apart.")
+                    .WithExample("identity", "explain", "email:ana@example.com")
+                    .WithExample("identity", "explain", "customer_number:C123", "phone:+33612345678");
+            });
+
             config.AddCommand<SqlCommand>("sql")
                 .WithDescription("Runs DuckDB SQL where every Delta table of the lake is a view named zone.table.")
                 .WithExample("sql", "\"SELECT * FROM bronze.customers LIMIT 10\"", "--lake", "./lake")

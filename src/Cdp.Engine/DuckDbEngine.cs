@@ -106,6 +106,43 @@ public sealed class DuckDbEngine : IAsyncDisposable, IDisposable
             return n;
         }, cancellationToken);
 
+    /// <summary>
+    /// Appends <paramref name="rows"/> rows to an existing table through DuckDB's appender (far faster than INSERT for
+    /// bulk results computed in C#). Each column is an array of <c>long</c>, <c>int</c>, <c>bool</c>, <c>double</c> or
+    /// <c>string?</c> values, in the table's column order; all arrays hold at least <paramref name="rows"/> values.
+    /// </summary>
+    public Task AppendAsync(string table, int rows, IReadOnlyList<Array> columns, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        foreach (var column in columns)
+        {
+            if (column.Length < rows) throw new ArgumentException($"a column holds {column.Length} values, fewer than the {rows} rows to append", nameof(columns));
+        }
+        return RunAsync(table, cmd =>
+        {
+            using var appender = _connection.CreateAppender(table);
+            for (var r = 0; r < rows; r++)
+            {
+                if ((r & 0xFFFF) == 0) cancellationToken.ThrowIfCancellationRequested();
+                var row = appender.CreateRow();
+                foreach (var column in columns)
+                {
+                    row = column switch
+                    {
+                        long[] l => row.AppendValue(l[r]),
+                        int[] i => row.AppendValue(i[r]),
+                        bool[] b => row.AppendValue(b[r]),
+                        double[] d => row.AppendValue(d[r]),
+                        string?[] s => row.AppendValue(s[r]),
+                        _ => throw new ArgumentException($"unsupported column array {column.GetType().Name}", nameof(columns)),
+                    };
+                }
+                row.EndRow();
+            }
+            return 0;
+        }, cancellationToken);
+    }
+
     /// <summary>The column names and DuckDB types a query would return, without running it.</summary>
     public async Task<IReadOnlyList<ResultColumn>> DescribeAsync(string sql, CancellationToken cancellationToken = default)
     {

@@ -98,18 +98,54 @@ public sealed class DemoCommand(IAnsiConsole console) : CdpCommand<DemoSettings>
             $"({ingest.Sources.Sum(s => s.FilesSkipped)} already landed), {landed:N0} rows landed, {quarantined:N0} quarantined", clock.Elapsed.TotalSeconds));
         foreach (var failed in ingest.Sources.Where(s => !s.Succeeded)) CdpApp.CurrentError.WriteLine($"error: {failed.Error}");
 
-        // 3. Silver and gold: the SQL models and their tests.
+        // 3. Silver: the staging models and the identifier graph's edges, with their tests.
+        var request = new ModelingRequest { ProjectDirectory = project.RootDirectory, Lake = lakeUri, Arguments = context.Arguments.ToList() };
+        string[] beforeIdentity = ["tag:staging", "+identity_edges"];
         clock.Restart();
-        var build = await WithStatusAsync(settings, "Building the SQL models...", () => new ModelingWorkflow(new JinjaTemplateEngine())
-            .RunAsync(lake, new ModelingRequest { ProjectDirectory = project.RootDirectory, Lake = lakeUri, Arguments = context.Arguments.ToList() }, RunMode.Build, cancellationToken));
-        var s = build.Summary;
-        Done(new Step("build the models", $"{s.Count(NodeStatus.Success)} models and seeds built, tests: {s.Count(NodeStatus.Pass)} passed, " +
-            $"{s.Count(NodeStatus.Warn)} warned, {s.Count(NodeStatus.Fail)} failed; {s.Count(NodeStatus.Error)} errors, {s.Count(NodeStatus.Skipped)} skipped", clock.Elapsed.TotalSeconds));
+        var staging = await BuildAsync(settings, lake, request with { Select = beforeIdentity }, "Building the staging models...", cancellationToken);
+        Done(new Step("build staging and identity edges", Describe(staging.Summary), clock.Elapsed.TotalSeconds));
+
+        // 4. Identity: one stable person id behind every record.
+        clock.Restart();
+        var identity = IdentityContext.Load(project.RootDirectory, lakeUri);
+        var resolved = await WithStatusAsync(settings, "Resolving identities...", () => identity.ResolveAsync(lake, null, cancellationToken));
+        var h = resolved.Run.Health;
+        Done(new Step("resolve identities", $"{resolved.Run.Identifiers:N0} identifiers, {resolved.Run.Edges:N0} edges -> {h.Persons:N0} persons " +
+            $"({resolved.Run.NewPersons:N0} new, {resolved.Run.KeptPersons:N0} kept, {h.Merges} merges, {h.Splits} splits), " +
+            (resolved.Published ? "published" : "NOT published: " + string.Join("; ", resolved.Violations)), clock.Elapsed.TotalSeconds));
+
+        // 5. Gold: everything downstream of identity (profiles, traits, ...).
+        clock.Restart();
+        var gold = await BuildAsync(settings, lake, request with { Exclude = beforeIdentity }, "Building the profile models...", cancellationToken);
+        Done(new Step("build profiles and traits", Describe(gold.Summary), clock.Elapsed.TotalSeconds));
 
         var zones = await ZonesAsync(lake, lakeUri, cancellationToken);
         var quality = await QualityAsync(lake, quarantined, cancellationToken);
+        var truth = Path.Combine(data, "truth", "records.csv");
+        if (resolved.Published && File.Exists(truth)) quality = [.. quality, .. await IdentityFiguresAsync(lake, truth, cancellationToken)];
         Print(printer, steps, zones, quality, lakeUri);
-        return ingest.Succeeded && s.Succeeded ? ExitCodes.Success : ExitCodes.Failure;
+        return ingest.Succeeded && staging.Summary.Succeeded && resolved.Published && gold.Summary.Succeeded ? ExitCodes.Success : ExitCodes.Failure;
+    }
+
+    private Task<RunOutcome> BuildAsync(DemoSettings settings, LakeSession lake, ModelingRequest request, string status, CancellationToken ct)
+        => WithStatusAsync(settings, status, () => new ModelingWorkflow(new JinjaTemplateEngine()).RunAsync(lake, request, RunMode.Build, ct));
+
+    private static string Describe(RunSummary s)
+        => $"{s.Count(NodeStatus.Success)} models built, tests: {s.Count(NodeStatus.Pass)} passed, {s.Count(NodeStatus.Warn)} warned, " +
+           $"{s.Count(NodeStatus.Fail)} failed; {s.Count(NodeStatus.Error)} errors, {s.Count(NodeStatus.Skipped)} skipped";
+
+    /// <summary>Precision and recall against the ground truth, and reach per channel before and after resolution.</summary>
+    private static async Task<IReadOnlyList<(string Figure, string Value)>> IdentityFiguresAsync(LakeSession lake, string truth, CancellationToken ct)
+    {
+        var score = await DemoIdentityFigures.ScoreAsync(lake.Engine, truth, ct);
+        var figures = new List<(string, string)>
+        {
+            ("identity pairwise precision / recall", string.Create(CultureInfo.InvariantCulture, $"{score.Precision:0.0000} / {score.Recall:0.0000} over {score.Records:N0} identified records")),
+            ("identity recall incl. anonymous sessions", score.RecallAllRecords.ToString("0.0000", CultureInfo.InvariantCulture)),
+        };
+        foreach (var c in await DemoIdentityFigures.ContactabilityAsync(lake.Engine, truth, ct))
+            figures.Add(($"recent buyers reachable by {c.Channel}: before / after resolution", $"{c.Before:N0} / {c.After:N0}"));
+        return figures;
     }
 
     private static bool IsGenerated(string folder, int people, ulong seed)

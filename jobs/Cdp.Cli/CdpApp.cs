@@ -120,6 +120,11 @@ public static class CdpApp
                     .WithExample("identity", "explain", "customer_number:C123", "phone:+33612345678");
             });
 
+            config.AddCommand<ProfileCommand>("profile")
+                .WithDescription("Resolves any identifier (phone, e-mail, customer number, loyalty card...) to the person's golden profile, traits, scores and latest cart across devices.")
+                .WithExample("profile", "0612345678")
+                .WithExample("profile", "email:ana@example.com", "--format", "json");
+
             config.AddCommand<SqlCommand>("sql")
                 .WithDescription("Runs DuckDB SQL where every Delta table of the lake is a view named zone.table.")
                 .WithExample("sql", "\"SELECT * FROM bronze.customers LIMIT 10\"", "--lake", "./lake")

@@ -22,6 +22,9 @@ public sealed class DuckDbEngine : IAsyncDisposable, IDisposable
         _connection.Open();
         CacheDirectory = cacheDirectory ?? Path.Combine(Path.GetTempPath(), "cdp-cache");
         ExecuteCore("SET TimeZone = 'UTC'");
+        // Delta data files are immutable (a path is never rewritten), so Parquet footers can be cached across queries:
+        // repeated point queries (profile lookups) then skip re-reading every file's metadata.
+        ExecuteCore("SET parquet_metadata_cache = true");
         if (threads is { } t) ExecuteCore($"SET threads = {t}");
     }
 

@@ -28,10 +28,12 @@ public sealed record Explanation(
 /// <summary>Answers <c>cdp identity explain</c> from the published person map and edge decisions.</summary>
 public sealed class IdentityExplainer(DuckDbEngine engine, string personMap, string edgeDecisions, string? defaultPhoneRegion)
 {
+    private readonly IdentifierLookup _lookup = new(engine, personMap, defaultPhoneRegion);
+
     /// <param name="identifier"><c>type:value</c>, or a bare value looked up under every type (in its raw and normalised forms).</param>
     public async Task<Explanation> ExplainAsync(string identifier, string? other, CancellationToken ct = default)
     {
-        var (id, person) = await ResolveAsync(identifier, ct).ConfigureAwait(false);
+        var (id, person) = await _lookup.FindAsync(identifier, ct).ConfigureAwait(false);
         var identifiers = await engine.QueryAsync($"""
             select identifier_type, identifier_value, origin_person_id from {personMap}
             where person_id = {person} order by identifier_role, identifier_type, identifier_value
@@ -39,7 +41,7 @@ public sealed class IdentityExplainer(DuckDbEngine engine, string personMap, str
         var list = identifiers.Rows.Select(r => (new IdentifierRef((string)r[0]!, (string)r[1]!), Convert.ToInt64(r[2], CultureInfo.InvariantCulture))).ToList();
         if (other is null) return new Explanation(id, person, list, null, null, [], []);
 
-        var (otherId, otherPerson) = await ResolveAsync(other, ct).ConfigureAwait(false);
+        var (otherId, otherPerson) = await _lookup.FindAsync(other, ct).ConfigureAwait(false);
         if (otherPerson == person)
         {
             var edges = await EdgesAsync($"""
@@ -56,28 +58,6 @@ public sealed class IdentityExplainer(DuckDbEngine engine, string personMap, str
                   and a.person_id = {person} and b.person_id = {otherPerson})
             """, ct).ConfigureAwait(false);
         return new Explanation(id, person, list, otherId, otherPerson, [], refused);
-    }
-
-    private async Task<(IdentifierRef Id, long Person)> ResolveAsync(string identifier, CancellationToken ct)
-    {
-        var colon = identifier.IndexOf(':', StringComparison.Ordinal);
-        var typed = colon > 0 && identifier[..colon].All(c => c is (>= 'a' and <= 'z') or '_');
-        var type = typed ? identifier[..colon] : null;
-        var value = typed ? identifier[(colon + 1)..] : identifier;
-        var candidates = new[] { value, value.Trim(), IdentifierNormalizer.Email(value), IdentifierNormalizer.Phone(value, defaultPhoneRegion) }
-            .Where(v => !string.IsNullOrEmpty(v)).Distinct().ToList();
-        var rows = await engine.QueryAsync($"""
-            select identifier_type, identifier_value, person_id from {personMap}
-            where identifier_value in ({string.Join(", ", candidates.Select(Sql.Literal))})
-            {(type is null ? "" : "and identifier_type = " + Sql.Literal(type))}
-            order by identifier_type limit 2
-            """, ct).ConfigureAwait(false);
-        if (rows.Rows.Count == 0)
-            throw new IdentityException($"no identifier {(type is null ? "" : type + " ")}'{value}' in {personMap} (tried: {string.Join(", ", candidates)}); give it as type:value, e.g. email:ana@example.com");
-        if (rows.Rows.Count > 1 && type is null)
-            throw new IdentityException($"'{value}' is a {rows.Rows[0][0]} and a {rows.Rows[1][0]}; give it as type:value, e.g. {rows.Rows[0][0]}:{value}");
-        var row = rows.Rows[0];
-        return (new IdentifierRef((string)row[0]!, (string)row[1]!), Convert.ToInt64(row[2], CultureInfo.InvariantCulture));
     }
 
     private async Task<List<ExplainedEdge>> EdgesAsync(string where, CancellationToken ct)

@@ -253,6 +253,7 @@ internal sealed class ResolutionSteps(DuckDbEngine engine, IdentityRules rules)
             from {Assign} s join {Nodes} n on n.node = s.node join {Types} t on t.type_index = n.type_index
             {firstSeen}
             where s.person_id >= 0
+            order by n.node
             """, WriteMode.Overwrite, options, ct).ConfigureAwait(false);
     }
 

@@ -53,6 +53,25 @@ internal static class ExpectationMaximisation
         return new EmOutcome(current, p, maxIterations, false);
     }
 
+    /// <summary>
+    /// The share of matches among the patterns' pairs with m and u both fixed: EM on that one parameter, which has a
+    /// single optimum, so it is safe over all candidates at once.
+    /// </summary>
+    public static double MatchProportion(IReadOnlyList<GammaPattern> patterns, double[][] m, double[][] u, double start, int maxIterations, double tolerance)
+    {
+        var total = patterns.Sum(x => (double)x.Pairs);
+        if (total == 0) return start;
+        var p = start;
+        for (var iteration = 0; iteration < maxIterations * 10; iteration++)
+        {
+            var next = Math.Clamp(patterns.Sum(x => MatchPosterior(x.Gammas, m, u, p) * x.Pairs) / total, 1e-9, 1 - 1e-9);
+            var done = Math.Abs(next - p) < tolerance * p;
+            p = next;
+            if (done) break;
+        }
+        return p;
+    }
+
     /// <summary>P(match | pattern), computed on log odds so that many strong levels do not overflow.</summary>
     public static double MatchPosterior(int[] gammas, double[][] m, double[][] u, double p)
     {

@@ -59,14 +59,15 @@ internal sealed class MatchSql(MatchSettings settings)
     public MatchStep ComparisonVectors() => new("comparison_vectors", $"""
         CREATE OR REPLACE TEMP TABLE {VectorsTable} AS
         SELECT {IdColumns()},
-          {Gammas()}{TermValues()}
+          {Gammas()},
+          {RuleMask()} AS __cdp_rules{TermValues()}
         FROM {BlockedPairsTable} AS p
         JOIN {InputTable} AS l ON l.{Row} = p.row_l
         JOIN {InputTable} AS r ON r.{Row} = p.row_r
         """);
 
     public MatchStep GammaPatterns() => new("gamma_patterns", $"""
-        SELECT {GammaList()}, count(*) AS pairs FROM {VectorsTable} GROUP BY ALL ORDER BY ALL
+        SELECT {GammaList()}, count(*) AS pairs, __cdp_rules FROM {VectorsTable} GROUP BY ALL ORDER BY ALL
         """);
 
     /// <summary>
@@ -161,6 +162,10 @@ internal sealed class MatchSql(MatchSettings settings)
     }
 
     private string Gammas() => string.Join(",\n  ", settings.Comparisons.Select(c => $"{ComparisonSql.GammaExpression(c)} AS {ComparisonSql.GammaColumn(c)}"));
+
+    /// <summary>Which rules hold for the pair, as bits: EM trains one session per rule on that rule's pairs.</summary>
+    private string RuleMask() => string.Join(" + ", settings.BlockingRules.Select((rule, i)
+        => $"(CASE WHEN coalesce(({rule}), false) THEN {1L << i} ELSE 0 END)::BIGINT"));
 
     private string GammaList() => string.Join(", ", settings.Comparisons.Select(ComparisonSql.GammaColumn));
 

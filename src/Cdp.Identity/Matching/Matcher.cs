@@ -37,8 +37,8 @@ public static class Matcher
 
         await RunStep(sql.BlockedPairs()).ConfigureAwait(false);
         await RunStep(sql.ComparisonVectors()).ConfigureAwait(false);
-        var candidates = Patterns(await QueryStep(sql.GammaPatterns()).ConfigureAwait(false));
-        var sample = Patterns(await QueryStep(sql.USample(records, settings.MaxPairsForU)).ConfigureAwait(false));
+        var candidates = Patterns(await QueryStep(sql.GammaPatterns()).ConfigureAwait(false), settings.Comparisons.Count);
+        var sample = Patterns(await QueryStep(sql.USample(records, settings.MaxPairsForU)).ConfigureAwait(false), settings.Comparisons.Count);
 
         var parameters = Estimate(settings, records, candidates, sample);
         for (var c = 0; c < settings.Comparisons.Count; c++)
@@ -125,24 +125,26 @@ public static class Matcher
             throw MatchErrors.Invalid($"Lambda must be strictly between 0 and 1, not {settings.Lambda.Value.ToString(CultureInfo.InvariantCulture)}.");
     }
 
-    private static List<GammaPattern> Patterns(QueryResult result)
+    /// <summary>Reads gamma columns, then the pair count, then (for candidates) the rule mask.</summary>
+    private static List<GammaPattern> Patterns(QueryResult result, int comparisons)
         => result.Rows.Select(r => new GammaPattern(
-                r.Take(r.Length - 1).Select(v => Convert.ToInt32(v, CultureInfo.InvariantCulture)).ToArray(),
-                Convert.ToInt64(r[^1], CultureInfo.InvariantCulture)))
+                r.Take(comparisons).Select(v => Convert.ToInt32(v, CultureInfo.InvariantCulture)).ToArray(),
+                Convert.ToInt64(r[comparisons], CultureInfo.InvariantCulture),
+                r.Length > comparisons + 1 ? Convert.ToInt64(r[comparisons + 1], CultureInfo.InvariantCulture) : 0))
             .ToList();
 
     internal static MatchParameters Estimate(MatchSettings settings, long records, IReadOnlyList<GammaPattern> candidates, IReadOnlyList<GammaPattern> sample)
     {
         var u = ParameterStart.U(settings, sample);
-        var m = ParameterStart.M(settings);
+        var training = TrainingSessions.Run(settings, candidates, u);
         var candidatePairs = candidates.Sum(p => (double)p.Pairs);
         var allPairs = records * (records - 1) / 2.0;
-        // EM's proportion is among candidates; a given lambda is over all pairs, so scale it to start EM there.
-        var start = settings.Lambda is { } given && candidatePairs > 0 ? Math.Clamp(given * allPairs / candidatePairs, 0.01, 0.9) : 0.1;
-        var em = ExpectationMaximisation.Run(candidates, u, m, start, settings.MaxIterations, settings.Tolerance);
-        // Matches outside every block are assumed rare (that is what good blocking rules mean), so lambda over all
-        // pairs is the candidates' match count over all pairs.
-        var lambda = settings.Lambda ?? Math.Clamp(allPairs > 0 ? em.MatchProportion * candidatePairs / allPairs : 0.5, 1e-9, 1 - 1e-9);
+        // A given lambda is over all pairs; EM's proportion is among candidates, so scale between the two. Matches
+        // outside every block are assumed rare (that is what good blocking rules mean).
+        var start = settings.Lambda is { } given && candidatePairs > 0 ? Math.Clamp(given * allPairs / candidatePairs, 1e-6, 0.9) : 0.1;
+        var proportion = ExpectationMaximisation.MatchProportion(candidates, training.M, u, start, settings.MaxIterations, settings.Tolerance);
+        var lambda = settings.Lambda ?? Math.Clamp(allPairs > 0 ? proportion * candidatePairs / allPairs : 0.5, 1e-9, 1 - 1e-9);
+        var em = new EmOutcome(training.M, proportion, training.Iterations, training.Converged);
         var comparisons = settings.Comparisons.Select((c, ci) => new ComparisonParameters(c.Name,
             c.Levels.Select((level, li) =>
             {

@@ -12,7 +12,7 @@ namespace Cdp.Identity.Tests.Matching;
 /// files under sql/identity/dedupe, so the documented examples are the ones measured. Figures are printed to the
 /// test run's console for passing tests too.
 /// </summary>
-public sealed class MatchingConformanceTests(ITestOutputHelper output)
+public sealed class MatchingConformanceTests(ITestOutputHelper output, TestConsole console) : IClassFixture<TestConsole>
 {
     private static string? IdentityData => RepositoryPaths.SharedData is { } d && Directory.Exists(Path.Combine(d, "identity"))
         ? Path.Combine(d, "identity")
@@ -65,7 +65,7 @@ public sealed class MatchingConformanceTests(ITestOutputHelper output)
         var line = FormattableString.Invariant(
             $"matching {dataset}: links {links}; clusters {clusters}; {result.Records} records, {result.CandidatePairs} candidate pairs, lambda {result.Parameters.Lambda:G3}, EM {result.Parameters.Iterations} iterations");
         output.WriteLine(line);
-        TestConsole.WriteLine(line);
+        console.WriteLine(line);
         Assert.True(links.F1 >= floor, $"{dataset}: link F1 {links.F1:F4} is below the floor {floor}; {line}");
     }
 }

@@ -1,11 +1,13 @@
+using Xunit.Abstractions;
+using Xunit.Sdk;
+
 namespace Cdp.Identity.Tests.Matching;
 
-/// <summary>Writes a line where `dotnet test --logger "console;verbosity=minimal"` shows it for passing tests.</summary>
-internal static class TestConsole
+/// <summary>
+/// Sends a line to the runner as an xunit diagnostic message, which the VSTest adapter prints even at minimal
+/// verbosity when xunit.runner.json enables diagnostic messages (ITestOutputHelper output is shown only for failures).
+/// </summary>
+public sealed class TestConsole(IMessageSink sink)
 {
-    public static void WriteLine(string line)
-    {
-        Console.Out.WriteLine("[out] " + line);
-        Console.Error.WriteLine("[err] " + line);
-    }
+    public void WriteLine(string line) => sink.OnMessage(new DiagnosticMessage(line));
 }

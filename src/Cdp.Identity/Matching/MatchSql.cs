@@ -141,7 +141,7 @@ internal sealed class MatchSql(MatchSettings settings)
             SELECT id_l, id_r, match_weight, 1.0 / (1.0 + pow(2.0, -match_weight)) AS match_probability, {string.Join(", ", settings.Comparisons.Select(ComparisonSql.GammaColumn))}
             FROM (
               SELECT v.id_l, v.id_r,
-                {string.Join("\n    + ", terms)} AS match_weight,
+                CAST({string.Join("\n    + ", terms)} AS DOUBLE) AS match_weight,
                 {gammas}
               FROM {VectorsTable} AS v
               {string.Join("\n  ", joins)}

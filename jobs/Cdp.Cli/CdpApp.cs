@@ -1,6 +1,7 @@
 using Cdp.Cli.Commands;
 using Cdp.Delta;
 using Cdp.Engine;
+using Cdp.Identity.Matching;
 using Cdp.Lake;
 using Cdp.Modeling.Diagnostics;
 using Spectre.Console;
@@ -101,6 +102,15 @@ public static class CdpApp
                     .WithExample("models", "ls", "-s", "+customers", "--format", "json");
             });
 
+            config.AddBranch("identity", identity =>
+            {
+                identity.SetDescription("Identity resolution: probabilistic deduplication of person records.");
+                identity.AddCommand<IdentityDedupeCommand>("dedupe")
+                    .WithDescription("Finds records of the same person in one CSV or Parquet file (Fellegi-Sunter: blocking, EM-estimated m/u, match weights) and clusters the links.")
+                    .WithExample("identity", "dedupe", "people.csv", "--settings", "febrl.yml", "--out", "dedupe")
+                    .WithExample("identity", "dedupe", "people.parquet", "--settings", "m.yml", "--out", "o", "--format", "json");
+            });
+
             config.AddCommand<IngestCommand>("ingest")
                 .WithDescription("Lands the files of the project's ingest sources into bronze Delta tables, each file exactly once; bad rows are quarantined with the reason.")
                 .WithExample("ingest")
@@ -161,7 +171,7 @@ public static class CdpApp
             await stderr.WriteLineAsync($"error: {e.Message}");
             return ExitCodes.Conflict;
         }
-        catch (Exception e) when (e is DeltaException or LakeException or SqlEngineException or ArgumentException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is DeltaException or LakeException or SqlEngineException or MatchException or ArgumentException or IOException or UnauthorizedAccessException)
         {
             await stderr.WriteLineAsync($"error: {e.Message}");
             return ExitCodes.Failure;

@@ -54,6 +54,13 @@ public sealed class DuckDbEngine : IAsyncDisposable, IDisposable
     public void RegisterFunction(string name, Func<string?, string?, string?> function)
         => Register(c => c.RegisterScalarFunction<string?, string?, string?>(name, (a, b) => function(a, b)));
 
+    /// <summary>
+    /// As <see cref="RegisterFunction(string, Func{string?, string?, string?})"/>, returning a DOUBLE: for string
+    /// similarities and distances, which SQL then compares with numeric thresholds.
+    /// </summary>
+    public void RegisterFunction(string name, Func<string?, string?, double?> function)
+        => Register(c => c.RegisterScalarFunction<string?, string?, double?>(name, (a, b) => function(a, b)));
+
     /// <summary>As <see cref="RegisterFunction(string, Func{string?, string?, string?})"/>, with one argument.</summary>
     public void RegisterFunction(string name, Func<string?, string?> function)
         => Register(c => c.RegisterScalarFunction<string?, string?>(name, a => function(a)));

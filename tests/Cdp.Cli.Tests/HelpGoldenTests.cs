@@ -23,6 +23,8 @@ public sealed class HelpGoldenTests
     [InlineData("cdp-models-seed-help.txt", "models", "seed", "--help")]
     [InlineData("cdp-models-ls-help.txt", "models", "ls", "--help")]
     [InlineData("cdp-ingest-help.txt", "ingest", "--help")]
+    [InlineData("cdp-identity-help.txt", "identity", "--help")]
+    [InlineData("cdp-identity-dedupe-help.txt", "identity", "dedupe", "--help")]
     public async Task Help_matches_the_golden_file(string golden, params string[] args)
     {
         var r = (await CdpCli.RunAsync(args)).Succeeded();
@@ -49,6 +51,8 @@ public sealed class HelpGoldenTests
     [InlineData("models", "build", "--help")]
     [InlineData("models", "seed", "--help")]
     [InlineData("models", "ls", "--help")]
+    [InlineData("identity", "--help")]
+    [InlineData("identity", "dedupe", "--help")]
     public async Task Every_help_page_has_examples_and_exit_codes(params string[] args)
     {
         var help = (await CdpCli.RunAsync(args)).Succeeded().Stdout;

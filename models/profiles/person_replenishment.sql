@@ -34,8 +34,9 @@ select
     p.last_purchased_at,
     p.quantity,
     p.usage_days,
-    {{ add_days('p.last_purchased_at', 'p.usage_days * p.quantity') }} as due_on,
-    {{ days_between('as_of.as_of', add_days('p.last_purchased_at', 'p.usage_days * p.quantity')) }} as days_until_due,
-    {{ add_days('p.last_purchased_at', 'p.usage_days * p.quantity') }} <= {{ add_days('as_of.as_of', var('replenishment_horizon_days', 14)) }} as is_due
+    due.due_on,
+    {{ days_between('as_of.as_of', 'due.due_on') }} as days_until_due,
+    due.due_on <= cast({{ add_days('as_of.as_of', var('replenishment_horizon_days', 14)) }} as date) as is_due
 from last_purchases as p
+cross join lateral (select cast({{ add_days('p.last_purchased_at', 'p.usage_days * p.quantity') }} as date) as due_on) as due
 cross join as_of

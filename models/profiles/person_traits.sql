@@ -3,9 +3,10 @@
 -- the persons who bought, favourite category by spend, preferred marketing channel, days since last activity.
 --
 -- Preferred channel: a purchase made within vars.email_attribution_days after a click in one of the person's emails
--- is a conversion by email, any other purchase a conversion elsewhere (ads, search, the store). A person whose
--- conversions are at least half by email prefers email; one who buys mostly without email is better reached by ads;
--- a person who never bought has no preference.
+-- is a conversion by email, any other purchase a conversion elsewhere (ads, search, the store). A person with at least
+-- one conversion by email prefers email: they answer it, it costs nothing, and an ad would spend budget on a sale
+-- email brings anyway (use case: no Meta retargeting of email converters). A buyer who never converted by email is
+-- better reached by ads; a person who never bought has no preference.
 with as_of as (
     select {{ as_of_date() }} as as_of
 ),
@@ -94,7 +95,7 @@ select
     coalesce(conversions.purchase_conversions - conversions.email_conversions, 0) as other_conversions,
     case
         when conversions.purchase_conversions is null then null
-        when conversions.email_conversions * 2 >= conversions.purchase_conversions then 'email'
+        when conversions.email_conversions > 0 then 'email'
         else 'ads'
     end as preferred_channel,
     activity.last_activity_at,

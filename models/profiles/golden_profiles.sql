@@ -3,6 +3,9 @@
 -- identifiers; first and last seen; consent per channel and purpose; and whether the person can be contacted on each
 -- channel today.
 {% set rules = var('survivorship') %}
+{%- for required in ['email', 'phone'] %}{% if required not in rules %}
+{{ exceptions.raise_compiler_error("vars.survivorship in cdp.yml has no rule for '" ~ required ~ "': golden_profiles needs one (contactability reads it)") }}
+{%- endif %}{% endfor %}
 {%- set consent_purposes = [['email', 'marketing'], ['email', 'profiling'], ['sms', 'marketing'], ['ads', 'ad_user_data'], ['ads', 'ad_personalization']] %}
 with persons as (
     select * from {{ ref('profile_persons') }}

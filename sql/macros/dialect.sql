@@ -47,3 +47,21 @@ size({{ expr }})
 len({{ expr }})
 {%- endif -%}
 {%- endmacro %}
+
+{#- A JSON object text from (key, expression) pairs, e.g. json_object([['street', 'street'], ['city', 'city']]). -#}
+{% macro json_object(fields) -%}
+{%- if target.type == 'spark' -%}
+to_json(named_struct({% for f in fields %}'{{ f[0] }}', {{ f[1] }}{% if not loop.last %}, {% endif %}{% endfor %}))
+{%- else -%}
+cast(to_json(struct_pack({% for f in fields %}{{ f[0] }} := {{ f[1] }}{% if not loop.last %}, {% endif %}{% endfor %})) as varchar)
+{%- endif -%}
+{%- endmacro %}
+
+{#- One field of a JSON object text, as text (NULL when absent or null). -#}
+{% macro json_text(expr, key) -%}
+{%- if target.type == 'spark' -%}
+get_json_object({{ expr }}, '$.{{ key }}')
+{%- else -%}
+json_extract_string({{ expr }}, '$.{{ key }}')
+{%- endif -%}
+{%- endmacro %}

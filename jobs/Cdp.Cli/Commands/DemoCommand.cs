@@ -46,8 +46,9 @@ public sealed class DemoSettings : CdpSettings
 
 /// <summary>
 /// <c>cdp demo</c>: the pipeline end to end on the embedded default: generates the demo brand's silos into
-/// <c>demo-data/</c> when absent, lands them in bronze (<c>cdp ingest</c>), builds the SQL models
-/// (<c>cdp models build</c>), and prints what each zone holds and the quality figures.
+/// <c>demo-data/</c> when absent, lands them in bronze (<c>cdp ingest</c>), builds the staging models and the identity
+/// edges, resolves identities (<c>cdp identity run</c>), builds the models downstream (profiles, traits), and prints
+/// what each zone holds with the quality figures (identity precision and recall against the ground truth).
 /// </summary>
 public sealed class DemoCommand(IAnsiConsole console) : CdpCommand<DemoSettings>(console)
 {

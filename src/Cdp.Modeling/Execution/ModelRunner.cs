@@ -108,6 +108,11 @@ public sealed class ModelRunner(LakeSession lake, string lakeUri)
             foreach (var (engine, _, _) in connections) engine.Dispose();
             foreach (var (engine, _, _) in running.Values) engine.Dispose();
         }
+        if (results.Count != selected.Count)
+        {
+            var stuck = selected.Where(id => !finished.Contains(id)).Order(StringComparer.Ordinal).Take(5);
+            throw new InvalidOperationException($"Bug: {selected.Count - results.Count} selected node(s) never became ready ({string.Join(", ", stuck)}): the execution order has a cycle.");
+        }
         return new RunSummary(results, clock.Elapsed, project.Options.InvocationId);
     }
 
@@ -129,7 +134,11 @@ public sealed class ModelRunner(LakeSession lake, string lakeUri)
         if (mode != RunMode.Build) return parents;
         foreach (var test in selected.Where(id => graph[id].Kind == NodeKind.Test))
         {
-            foreach (var tested in graph.Parents(test))
+            // A generic test tests the node it is declared on; the other relation it reads (a relationships test's
+            // `to`) is only read. Waiting on it too would make two siblings that both point at one parent wait for
+            // each other's tests: a cycle in which nothing runs.
+            IEnumerable<string> testedNodes = graph[test].Test is { } generic ? [generic.AttachedNodeId] : graph.Parents(test);
+            foreach (var tested in testedNodes)
             {
                 foreach (var child in graph.Children(tested).Where(c => selected.Contains(c) && graph[c].Kind != NodeKind.Test))
                 {

@@ -106,6 +106,34 @@ public sealed class DataTestTests : IDisposable
     }
 
     [Fact]
+    public async Task Sibling_models_with_relationships_to_one_parent_all_build()
+    {
+        // Both read customers and test a relationship to it: neither waits for the other's test.
+        _project
+            .Write("models/orders_a.sql", "{{ config(materialized='table') }}\nselect * from {{ ref('orders') }} where customer_id in (select id from {{ ref('customers') }})")
+            .Write("models/orders_b.sql", "{{ config(materialized='table') }}\nselect * from {{ ref('orders') }} where customer_id in (select id from {{ ref('customers') }})")
+            .Write("models/schema.yml", """
+                version: 2
+                models:
+                  - name: orders_a
+                    columns:
+                      - name: customer_id
+                        tests:
+                          - relationships: {to: "ref('customers')", field: id}
+                  - name: orders_b
+                    columns:
+                      - name: customer_id
+                        tests:
+                          - relationships: {to: "ref('customers')", field: id}
+                """);
+        var outcome = await _project.RunAsync(RunMode.Build);
+        Assert.True(outcome.Summary.Succeeded);
+        Assert.Contains(outcome.Summary.Results, r => r.Name == "orders_a" && r.Status == NodeStatus.Success);
+        Assert.Contains(outcome.Summary.Results, r => r.Name == "orders_b" && r.Status == NodeStatus.Success);
+        Assert.Equal(2, outcome.Summary.Results.Count(r => r.Name.StartsWith("relationships_", StringComparison.Ordinal) && r.Status == NodeStatus.Pass));
+    }
+
+    [Fact]
     public async Task Custom_generic_tests_are_macros_named_test_name()
     {
         _project.Write("macros/tests.sql", "{% macro test_at_least(model, column_name, minimum) %}select * from {{ model }} where {{ column_name }} < {{ minimum }}{% endmacro %}");

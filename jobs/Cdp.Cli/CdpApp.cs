@@ -102,15 +102,6 @@ public static class CdpApp
                     .WithExample("models", "ls", "-s", "+customers", "--format", "json");
             });
 
-            config.AddBranch("identity", identity =>
-            {
-                identity.SetDescription("Identity resolution: probabilistic deduplication of person records.");
-                identity.AddCommand<IdentityDedupeCommand>("dedupe")
-                    .WithDescription("Finds records of the same person in one CSV or Parquet file (Fellegi-Sunter: blocking, EM-estimated m/u, match weights) and clusters the links.")
-                    .WithExample("identity", "dedupe", "people.csv", "--settings", "febrl.yml", "--out", "dedupe")
-                    .WithExample("identity", "dedupe", "people.parquet", "--settings", "m.yml", "--out", "o", "--format", "json");
-            });
-
             config.AddCommand<IngestCommand>("ingest")
                 .WithDescription("Lands the files of the project's ingest sources into bronze Delta tables, each file exactly once; bad rows are quarantined with the reason.")
                 .WithExample("ingest")
@@ -119,7 +110,7 @@ public static class CdpApp
 
             config.AddBranch("identity", identity =>
             {
-                identity.SetDescription("Resolves identifiers into stable person ids, and explains who is who and why.");
+                identity.SetDescription("Resolves identifiers into stable person ids, explains who is who and why, and deduplicates person records probabilistically.");
                 identity.AddCommand<IdentityRunCommand>("run")
                     .WithDescription("Clusters the identifier graph (silver.identity_edges) into persons under the identity: rules of cdp.yml, keeps person ids stable across runs, and publishes silver.identity_person_map when the health gate passes.")
                     .WithExample("identity", "run")
@@ -128,6 +119,10 @@ public static class CdpApp
                     .WithDescription("Prints the person an identifier belongs to with all their identifiers; with a second identifier, the chain of records linking the two, or the refused links keeping them apart.")
                     .WithExample("identity", "explain", "email:ana@example.com")
                     .WithExample("identity", "explain", "customer_number:C123", "phone:+33612345678");
+                identity.AddCommand<IdentityDedupeCommand>("dedupe")
+                    .WithDescription("Finds records of the same person in one CSV or Parquet file (Fellegi-Sunter: blocking, EM-estimated m/u, match weights) and clusters the links.")
+                    .WithExample("identity", "dedupe", "people.csv", "--settings", "febrl.yml", "--out", "dedupe")
+                    .WithExample("identity", "dedupe", "people.parquet", "--settings", "m.yml", "--out", "o", "--format", "json");
             });
 
             config.AddCommand<ProfileCommand>("profile")

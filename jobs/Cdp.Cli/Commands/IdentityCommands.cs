@@ -43,7 +43,7 @@ internal sealed record IdentityContext(ModelingProject Project, IdentityRules Ru
         var diagnostics = new DiagnosticBag();
         var project = ProjectLoader.Load(projectDir, diagnostics);
         diagnostics.ThrowIfErrors($"The project in '{projectDir}' has {diagnostics.ErrorCount} error(s).");
-        var rules = IdentityConfig.Read(project.Sections.GetValueOrDefault("identity") as IReadOnlyDictionary<string, object?>);
+        var rules = IdentityConfig.Read(project.Sections.GetValueOrDefault("identity") as IReadOnlyDictionary<string, object?>, project.RootDirectory);
         return new IdentityContext(project, rules, project.ResolveLake(LakeArgument.Resolve(lake), null));
     }
 

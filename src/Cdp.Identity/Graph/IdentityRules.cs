@@ -37,6 +37,15 @@ public sealed record HealthThresholds(
     double MaxSplitRatio = 0.05);
 
 /// <summary>
+/// Probabilistic matching of one relation's records (Fellegi-Sunter, see <c>Cdp.Identity.Matching</c>): links scored
+/// above the settings' threshold join the graph as edges between two identifiers of <see cref="IdentifierType"/>, with
+/// <see cref="Priority"/> (below the deterministic rules, so a limit refuses a scored link first).
+/// </summary>
+/// <param name="Relation">The records, e.g. <c>silver.stg_crm_customers</c>; the settings' unique_id column holds the identifiers.</param>
+/// <param name="SettingsPath">The matching settings file (absolute, or relative to the project).</param>
+public sealed record MatchingRule(string Name, string Relation, string IdentifierType, string SettingsPath, int Priority);
+
+/// <summary>
 /// The identity rules of a project (the <c>identity:</c> section of cdp.yml): identifier types, placeholder values,
 /// automatic detection of values linked to implausibly many anchors, and the health gate.
 /// </summary>
@@ -48,6 +57,9 @@ public sealed record IdentityRules(
     int MaxAnchorLinks,
     HealthThresholds Health)
 {
+    /// <summary>Probabilistic matching runs whose links join the graph (none by default).</summary>
+    public IReadOnlyList<MatchingRule> Matching { get; init; } = [];
+
     /// <summary>The rules the demo brand and a typical retailer start from.</summary>
     public static IdentityRules Default { get; } = new(
         [

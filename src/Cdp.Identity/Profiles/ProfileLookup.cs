@@ -32,12 +32,21 @@ public sealed class ProfileLookup(DuckDbEngine engine, ProfileRelations relation
         var profile = (await RowsAsync(relations.Profile, person, ct).ConfigureAwait(false)).FirstOrDefault();
         return new PersonProfile(
             id, person,
-            profile is null ? await AnchorsAsync(person, ct).ConfigureAwait(false) : [],
+            profile is null ? await AnchorsAsync(person, ct).ConfigureAwait(false) : ListedAnchors(profile),
             profile,
             await RowsAsync(relations.Cart, person, ct).ConfigureAwait(false),
             await RowsAsync(relations.Replenishment, person, ct).ConfigureAwait(false),
             (await RowsAsync(relations.Scores, person, ct).ConfigureAwait(false)).FirstOrDefault());
     }
+
+    // The golden profile's identifier lists (profile_persons) and the anchor type of their values.
+    private static readonly (string Column, string Type)[] AnchorLists =
+        [("customer_numbers", "customer_number"), ("emails", "email"), ("phones", "phone"), ("loyalty_cards", "loyalty_card")];
+
+    private static List<IdentifierRef> ListedAnchors(IReadOnlyDictionary<string, object?> profile)
+        => AnchorLists.SelectMany(a => profile.GetValueOrDefault(a.Column) is System.Collections.IEnumerable values and not string
+            ? values.Cast<object?>().OfType<string>().Select(v => new IdentifierRef(a.Type, v))
+            : []).ToList();
 
     /// <summary>
     /// The person's anchors from the map, when no profile lists them: the map is sorted by (type, value) for the

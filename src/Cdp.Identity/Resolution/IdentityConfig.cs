@@ -12,10 +12,12 @@ public static class IdentityConfig
     private const string At = "cdp.yml: identity";
     private static readonly string[] SectionKeys = ["types", "blocklist", "max_anchor_links", "health", "matching"];
     private static readonly string[] TypeKeys = ["role", "priority", "max_per_person"];
+    private static readonly string[] MatchingKeys = ["relation", "identifier_type", "settings", "priority"];
     private static readonly string[] HealthKeys = ["max_cluster_anchors", "max_blocked_edges_per_value", "max_merge_ratio", "max_split_ratio"];
 
+    /// <param name="projectRoot">Relative matching settings paths are resolved against it.</param>
     /// <exception cref="IdentityException">Every problem found, one per line.</exception>
-    public static IdentityRules Read(IReadOnlyDictionary<string, object?>? section)
+    public static IdentityRules Read(IReadOnlyDictionary<string, object?>? section, string? projectRoot = null)
     {
         var rules = IdentityRules.Default;
         if (section is null) return rules;
@@ -31,6 +33,8 @@ public static class IdentityConfig
             rules = rules with { MaxAnchorLinks = Integer(links, $"{At}.max_anchor_links", errors, min: 1) ?? rules.MaxAnchorLinks };
         if (section.TryGetValue("health", out var health))
             rules = rules with { Health = ReadHealth(health, rules.Health, errors) };
+        if (section.TryGetValue("matching", out var matching))
+            rules = rules with { Matching = ReadMatching(matching, rules, projectRoot ?? ".", errors) };
 
         if (errors.Count > 0) throw new IdentityException(string.Join('\n', errors));
         return rules;
@@ -90,6 +94,39 @@ public static class IdentityConfig
                 if (string.IsNullOrEmpty(text)) errors.Add($"{At}.blocklist.{type}: empty value");
                 else result.Add(new BlockedValue(type == "any" ? null : type, text));
             }
+        }
+        return result;
+    }
+
+    private static List<MatchingRule> ReadMatching(object? value, IdentityRules rules, string projectRoot, List<string> errors)
+    {
+        var result = new List<MatchingRule>();
+        if (value is not IReadOnlyDictionary<string, object?> map)
+        {
+            errors.Add($"{At}.matching: expected a mapping of name to {{{string.Join(", ", MatchingKeys)}}}");
+            return result;
+        }
+        foreach (var (name, settings) in map)
+        {
+            var at = $"{At}.matching.{name}";
+            if (settings is not IReadOnlyDictionary<string, object?> s)
+            {
+                errors.Add($"{at}: expected a mapping with {string.Join(", ", MatchingKeys)}");
+                continue;
+            }
+            foreach (var key in s.Keys.Where(k => !MatchingKeys.Contains(k)))
+                errors.Add($"{at}.{key}: unknown key (use {string.Join(", ", MatchingKeys)})");
+            var relation = s.GetValueOrDefault("relation") as string;
+            var type = s.GetValueOrDefault("identifier_type") as string;
+            var path = s.GetValueOrDefault("settings") as string;
+            if (string.IsNullOrWhiteSpace(relation)) errors.Add($"{at}.relation: missing (the records to match, e.g. silver.stg_crm_customers)");
+            if (string.IsNullOrWhiteSpace(type)) errors.Add($"{at}.identifier_type: missing (the type of the settings' unique_id values)");
+            else if (rules.Find(type) is null) errors.Add($"{at}.identifier_type: '{type}' is not declared under identity.types");
+            if (string.IsNullOrWhiteSpace(path)) errors.Add($"{at}.settings: missing (a matching settings file, see src/Cdp.Identity/README.md)");
+            else if (!File.Exists(Path.Combine(projectRoot, path))) errors.Add($"{at}.settings: file '{path}' not found under {Path.GetFullPath(projectRoot)}");
+            var priority = s.TryGetValue("priority", out var p) ? Integer(p, $"{at}.priority", errors, min: 0) : 10;
+            if (!string.IsNullOrWhiteSpace(relation) && !string.IsNullOrWhiteSpace(type) && !string.IsNullOrWhiteSpace(path) && priority is { } pr)
+                result.Add(new MatchingRule(name, relation, type, Path.GetFullPath(Path.Combine(projectRoot, path)), pr));
         }
         return result;
     }

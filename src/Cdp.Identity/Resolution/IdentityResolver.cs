@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Cdp.Engine;
 using Cdp.Identity.Graph;
+using Cdp.Identity.Matching;
 
 namespace Cdp.Identity.Resolution;
 
@@ -23,8 +24,9 @@ public sealed class IdentityResolver(DuckDbEngine engine, IdentityRules rules)
         var watch = Stopwatch.StartNew();
         try
         {
+            var scored = await ScoredEdgesAsync(progress, cancellationToken).ConfigureAwait(false);
             progress?.Report("numbering identifiers and aggregating edges");
-            await _steps.PrepareAsync(tables.EdgesRelation, cancellationToken).ConfigureAwait(false);
+            await _steps.PrepareAsync(tables.EdgesRelation, scored, cancellationToken).ConfigureAwait(false);
             var graph = await _steps.LoadGraphAsync(cancellationToken).ConfigureAwait(false);
             var preBlocked = await _steps.LoadPreBlockedAsync(graph.EdgeCount, cancellationToken).ConfigureAwait(false);
             var previous = await _steps.LoadPreviousAsync(tables, graph.NodeCount, cancellationToken).ConfigureAwait(false);
@@ -58,6 +60,41 @@ public sealed class IdentityResolver(DuckDbEngine engine, IdentityRules rules)
         {
             await _steps.CleanUpAsync().ConfigureAwait(false);
         }
+    }
+
+    private const string ScoredEdges = "_cdp_id_scored_edges";
+
+    /// <summary>Runs each probabilistic matching rule and keeps its links above threshold as edges; null when there are none.</summary>
+    private async Task<string?> ScoredEdgesAsync(IProgress<string>? progress, CancellationToken ct)
+    {
+        if (rules.Matching.Count == 0) return null;
+        await engine.ExecuteAsync($"""
+            create or replace temp table {ScoredEdges}(left_type VARCHAR, left_value VARCHAR, right_type VARCHAR, right_value VARCHAR,
+                rule VARCHAR, source VARCHAR, record_id VARCHAR, observed_at TIMESTAMPTZ, priority INTEGER, match_probability DOUBLE)
+            """, ct).ConfigureAwait(false);
+        foreach (var rule in rules.Matching)
+        {
+            progress?.Report($"matching {rule.Relation} ({rule.Name})");
+            MatchSettings settings;
+            try
+            {
+                settings = await MatchSettingsReader.LoadAsync(rule.SettingsPath, ct).ConfigureAwait(false);
+            }
+            catch (MatchException e)
+            {
+                throw new IdentityException($"identity.matching.{rule.Name}: {e.Message}");
+            }
+            var result = await Matcher.RunAsync(engine, $"select * from {rule.Relation}", settings, ct).ConfigureAwait(false);
+            var type = Sql.Literal(rule.IdentifierType);
+            await engine.ExecuteAsync($"""
+                insert into {ScoredEdges}
+                select {type}, id_l, {type}, id_r, {Sql.Literal("match:" + rule.Name)}, {Sql.Literal(rule.Relation)},
+                       id_l || ' ~ ' || id_r || ' p=' || round(match_probability, 4), null, {rule.Priority}, match_probability
+                from {result.PairsTable}
+                where match_weight >= {result.Parameters.ThresholdWeight.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}
+                """, ct).ConfigureAwait(false);
+        }
+        return ScoredEdges;
     }
 
     /// <summary>Clusters made only of placeholder values (every edge of theirs refused before clustering) are nobody.</summary>

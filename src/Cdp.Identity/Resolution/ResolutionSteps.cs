@@ -22,7 +22,8 @@ internal sealed class ResolutionSteps(DuckDbEngine engine, IdentityRules rules)
     private const string Decisions = "_cdp_id_decisions";
     private const string Changes = "_cdp_id_changes";
 
-    public async Task PrepareAsync(string edges, CancellationToken ct)
+    /// <param name="scoredEdges">Edges found by probabilistic matching (same columns plus <c>priority</c>), or null.</param>
+    public async Task PrepareAsync(string edges, string? scoredEdges, CancellationToken ct)
     {
         var types = string.Join(", ", rules.Types.Select((t, i) =>
             $"({i}, {Sql.Literal(t.Name)}, {Sql.Literal(t.Role.ToString().ToLowerInvariant())}, {t.Priority})"));
@@ -42,8 +43,12 @@ internal sealed class ResolutionSteps(DuckDbEngine engine, IdentityRules rules)
                 $"declared: {string.Join(", ", rules.Types.Select(t => t.Name))}");
         }
 
+        // Deterministic edges take their priority from their types; scored ones carry the priority of their matching rule.
         var valid = $"""
-            select left_type, left_value, right_type, right_value, rule, source, record_id, observed_at from {edges}
+            select * from (
+                select left_type, left_value, right_type, right_value, rule, source, record_id, observed_at, null::INTEGER as priority from {edges}
+                {(scoredEdges is null ? "" : $"union all select left_type, left_value, right_type, right_value, rule, source, record_id, observed_at, priority from {scoredEdges}")}
+            )
             where left_type is not null and right_type is not null and left_value is not null and right_value is not null
               and left_value <> '' and right_value <> ''
             """;
@@ -56,23 +61,28 @@ internal sealed class ResolutionSteps(DuckDbEngine engine, IdentityRules rules)
             create or replace temp table {Pairs} as
             with keyed as (
                 select least(a.node, b.node) as lo, greatest(a.node, b.node) as hi,
-                       struct_pack(at := e.observed_at, record_id := e.record_id, rule := e.rule, source := e.source) as record
+                       struct_pack(at := e.observed_at, record_id := e.record_id, rule := e.rule, source := e.source) as record, e.priority
                 from ({valid}) e
                 join {Nodes} a on a.type = e.left_type and a.value = e.left_value
                 join {Nodes} b on b.type = e.right_type and b.value = e.right_value
                 where a.node <> b.node
             ),
             grouped as (
-                select lo, hi, count(*)::INTEGER as support, min(record) as first_record, max(record.at) as last_seen_at
+                select lo, hi, count(*)::INTEGER as support, min(record) as first_record, max(record.at) as last_seen_at,
+                       bool_or(priority is null) as deterministic, max(priority) as scored_priority
                 from keyed group by lo, hi
+            ),
+            prioritised as (
+                select g.*, (case when g.deterministic then least(ta.priority, tb.priority) else g.scored_priority end)::INTEGER as priority
+                from grouped g
+                join {Nodes} a on a.node = g.lo join {Types} ta on ta.type_index = a.type_index
+                join {Nodes} b on b.node = g.hi join {Types} tb on tb.type_index = b.type_index
             )
-            select (row_number() over (order by least(ta.priority, tb.priority) desc, g.support desc, g.lo, g.hi) - 1)::INTEGER as edge,
-                   g.lo, g.hi, least(ta.priority, tb.priority)::INTEGER as priority, g.support,
+            select (row_number() over (order by g.priority desc, g.support desc, g.lo, g.hi) - 1)::INTEGER as edge,
+                   g.lo, g.hi, g.priority, g.support,
                    g.first_record.rule as rule, g.first_record.source as source, g.first_record.record_id as record_id,
                    g.first_record.at as first_seen_at, g.last_seen_at
-            from grouped g
-            join {Nodes} a on a.node = g.lo join {Types} ta on ta.type_index = a.type_index
-            join {Nodes} b on b.node = g.hi join {Types} tb on tb.type_index = b.type_index;
+            from prioritised g;
             """, ct).ConfigureAwait(false);
         await PrepareBlockedAsync(ct).ConfigureAwait(false);
     }
@@ -303,7 +313,7 @@ internal sealed class ResolutionSteps(DuckDbEngine engine, IdentityRules rules)
 
     public async Task CleanUpAsync()
     {
-        foreach (var table in new[] { Types, Nodes, Pairs, Blocked, Assign, Decisions, Changes })
+        foreach (var table in new[] { Types, Nodes, Pairs, Blocked, Assign, Decisions, Changes, "_cdp_id_scored_edges" })
             await engine.ExecuteAsync($"drop table if exists {table}").ConfigureAwait(false);
     }
 

@@ -9,7 +9,7 @@ namespace Cdp.Identity.Resolution;
 /// <summary>
 /// The SQL side of a resolution run, as named steps over temporary tables (prefix <c>_cdp_id_</c>), each inspectable:
 /// <c>types</c> (the rules), <c>nodes</c> (every (type, value) numbered in (type, value) order, so node numbers are
-/// canonical), <c>pairs</c> (one row per distinct node pair: support, first record, priority, clustering order),
+/// canonical), <c>pairs</c> (one row per distinct node pair: support, first record, priority, numbered in clustering order, see <see cref="IdentifierGraph.ClusteringOrder"/>),
 /// <c>blocked</c> (placeholder values, listed or detected), and after clustering <c>assign</c> and <c>decisions</c>.
 /// </summary>
 internal sealed class ResolutionSteps(DuckDbEngine engine, IdentityRules rules)
@@ -66,7 +66,7 @@ internal sealed class ResolutionSteps(DuckDbEngine engine, IdentityRules rules)
                 select lo, hi, count(*)::INTEGER as support, min(record) as first_record, max(record.at) as last_seen_at
                 from keyed group by lo, hi
             )
-            select (row_number() over (order by least(ta.priority, tb.priority) desc, g.support desc, g.lo, g.hi) - 1)::INTEGER as edge,
+            select (row_number() over (order by (ta.role = 'soft' or tb.role = 'soft'), least(ta.priority, tb.priority) desc, g.support desc, g.lo, g.hi) - 1)::INTEGER as edge,
                    g.lo, g.hi, least(ta.priority, tb.priority)::INTEGER as priority, g.support,
                    g.first_record.rule as rule, g.first_record.source as source, g.first_record.record_id as record_id,
                    g.first_record.at as first_seen_at, g.last_seen_at

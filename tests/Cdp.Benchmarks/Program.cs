@@ -9,6 +9,7 @@ IScenario[] scenarios =
 [
     new DeltaAppendScenario(), new SnapshotLoadScenario(), new SnapshotScanScenario(), new ModelsOverheadScenario(),
     new IngestFileScenario(Cdp.Ingestion.Config.SourceFormat.Csv), new IngestFileScenario(Cdp.Ingestion.Config.SourceFormat.JsonLines),
+    new IdentityClusterScenario(),
 ];
 
 RunnerOptions options;

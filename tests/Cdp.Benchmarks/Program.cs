@@ -10,6 +10,7 @@ IScenario[] scenarios =
     new DeltaAppendScenario(), new SnapshotLoadScenario(), new SnapshotScanScenario(), new ModelsOverheadScenario(),
     new IngestFileScenario(Cdp.Ingestion.Config.SourceFormat.Csv), new IngestFileScenario(Cdp.Ingestion.Config.SourceFormat.JsonLines),
     new ProfileLookupScenario(),
+    new IdentityClusterScenario(),
 ];
 
 RunnerOptions options;

@@ -34,9 +34,15 @@ public sealed class IdentifierGraph
     public int EdgeCount => Left.Length;
 
     /// <summary>
-    /// Edge indices in clustering order: priority descending, support descending, then the lower and higher node
-    /// number ascending. The order depends only on the edges' content, never on their position in the input.
+    /// Edge indices in clustering order: edges between non-soft identifiers first, then edges touching a soft one;
+    /// within each, priority descending, support descending, then the lower and higher node number ascending. The
+    /// order depends only on the edges' content, never on their position in the input.
     /// </summary>
+    /// <remarks>
+    /// Soft edges go last whatever their configured priority: the soft check only sees whether both clusters already
+    /// hold an anchor, so a soft edge taken before a record's link to an anchor (a device joins customer A, a session
+    /// joins the device, then the session's customer B link) would let a shared device merge two people.
+    /// </remarks>
     public int[] ClusteringOrder()
     {
         var order = new int[EdgeCount];
@@ -57,7 +63,9 @@ public sealed class IdentifierGraph
 
     private int Compare(int a, int b)
     {
-        var c = Priority[b].CompareTo(Priority[a]);
+        var c = TouchesSoft(a).CompareTo(TouchesSoft(b));
+        if (c != 0) return c;
+        c = Priority[b].CompareTo(Priority[a]);
         if (c != 0) return c;
         c = Support[b].CompareTo(Support[a]);
         if (c != 0) return c;
@@ -66,4 +74,6 @@ public sealed class IdentifierGraph
         c = Math.Max(Left[a], Right[a]).CompareTo(Math.Max(Left[b], Right[b]));
         return c != 0 ? c : a.CompareTo(b);
     }
+
+    private bool TouchesSoft(int e) => Types[NodeType[Left[e]]].Role == IdentifierRole.Soft || Types[NodeType[Right[e]]].Role == IdentifierRole.Soft;
 }

@@ -9,7 +9,7 @@ namespace Cdp.Identity.Resolution;
 /// <summary>
 /// The SQL side of a resolution run, as named steps over temporary tables (prefix <c>_cdp_id_</c>), each inspectable:
 /// <c>types</c> (the rules), <c>nodes</c> (every (type, value) numbered in (type, value) order, so node numbers are
-/// canonical), <c>pairs</c> (one row per distinct node pair: support, first record, priority, clustering order),
+/// canonical), <c>pairs</c> (one row per distinct node pair: support, first record, priority, numbered in clustering order, see <see cref="IdentifierGraph.ClusteringOrder"/>),
 /// <c>blocked</c> (placeholder values, listed or detected), and after clustering <c>assign</c> and <c>decisions</c>.
 /// </summary>
 internal sealed class ResolutionSteps(DuckDbEngine engine, IdentityRules rules)
@@ -73,12 +73,13 @@ internal sealed class ResolutionSteps(DuckDbEngine engine, IdentityRules rules)
                 from keyed group by lo, hi
             ),
             prioritised as (
-                select g.*, (case when g.deterministic then least(ta.priority, tb.priority) else g.scored_priority end)::INTEGER as priority
+                select g.*, (case when g.deterministic then least(ta.priority, tb.priority) else g.scored_priority end)::INTEGER as priority,
+                       (ta.role = 'soft' or tb.role = 'soft') as soft
                 from grouped g
                 join {Nodes} a on a.node = g.lo join {Types} ta on ta.type_index = a.type_index
                 join {Nodes} b on b.node = g.hi join {Types} tb on tb.type_index = b.type_index
             )
-            select (row_number() over (order by g.priority desc, g.support desc, g.lo, g.hi) - 1)::INTEGER as edge,
+            select (row_number() over (order by g.soft, g.priority desc, g.support desc, g.lo, g.hi) - 1)::INTEGER as edge,
                    g.lo, g.hi, g.priority, g.support,
                    g.first_record.rule as rule, g.first_record.source as source, g.first_record.record_id as record_id,
                    g.first_record.at as first_seen_at, g.last_seen_at

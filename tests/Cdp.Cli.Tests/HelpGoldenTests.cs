@@ -25,6 +25,9 @@ public sealed class HelpGoldenTests
     [InlineData("cdp-ingest-help.txt", "ingest", "--help")]
     [InlineData("cdp-identity-help.txt", "identity", "--help")]
     [InlineData("cdp-identity-dedupe-help.txt", "identity", "dedupe", "--help")]
+    [InlineData("cdp-identity-run-help.txt", "identity", "run", "--help")]
+    [InlineData("cdp-identity-explain-help.txt", "identity", "explain", "--help")]
+    [InlineData("cdp-profile-help.txt", "profile", "--help")]
     public async Task Help_matches_the_golden_file(string golden, params string[] args)
     {
         var r = (await CdpCli.RunAsync(args)).Succeeded();
@@ -53,6 +56,9 @@ public sealed class HelpGoldenTests
     [InlineData("models", "ls", "--help")]
     [InlineData("identity", "--help")]
     [InlineData("identity", "dedupe", "--help")]
+    [InlineData("identity", "run", "--help")]
+    [InlineData("identity", "explain", "--help")]
+    [InlineData("profile", "--help")]
     public async Task Every_help_page_has_examples_and_exit_codes(params string[] args)
     {
         var help = (await CdpCli.RunAsync(args)).Succeeded().Stdout;

@@ -62,7 +62,10 @@ public sealed class ProfilesFixtureLake : IAsyncLifetime
     [
         ("identity_person_map", $"""
             SELECT person_id::BIGINT AS person_id, identifier_type, identifier_value, person_id::BIGINT AS origin_person_id,
-                   false AS is_soft, {Ts("2024-01-01 00:00:00")} AS first_seen_at, {Ts("2026-11-01 00:00:00")} AS updated_at
+                   identifier_type IN ('cookie', 'device') AS is_soft,
+                   CASE WHEN identifier_type IN ('customer_number', 'email', 'phone', 'loyalty_card') THEN 'anchor'
+                        WHEN identifier_type IN ('cookie', 'device') THEN 'soft' ELSE 'record' END AS identifier_role,
+                   {Ts("2024-01-01 00:00:00")} AS first_seen_at, {Ts("2026-11-01 00:00:00")} AS updated_at
             FROM (VALUES
                 (1, 'customer_number', 'C1'), (1, 'email', 'anna@crm.test'), (1, 'email', 'anna@shop.test'),
                 (1, 'phone', '+33611111111'), (1, 'phone', '+33622222222'), (1, 'loyalty_card', 'L1'),

@@ -101,7 +101,7 @@ public sealed class DemoCommand(IAnsiConsole console) : CdpCommand<DemoSettings>
 
         // 3. Silver: the staging models and the identifier graph's edges, with their tests.
         var request = new ModelingRequest { ProjectDirectory = project.RootDirectory, Lake = lakeUri, Arguments = context.Arguments.ToList() };
-        string[] beforeIdentity = ["tag:staging", "+identity_edges"];
+        string[] beforeIdentity = ["tag:staging", "tag:identity"];
         clock.Restart();
         var staging = await BuildAsync(settings, lake, request with { Select = beforeIdentity }, "Building the staging models...", cancellationToken);
         Done(new Step("build staging and identity edges", Describe(staging.Summary), clock.Elapsed.TotalSeconds));

@@ -55,7 +55,7 @@ internal sealed record IdentityContext(ModelingProject Project, IdentityRules Ru
         var tables = await lake.RegisterLakeAsync(LakeUri, ct);
         bool Has(string name) => tables.Any(t => t.Schema == "silver" && t.Name == name);
         if (!Has("identity_edges"))
-            throw new IdentityException($"no table silver/identity_edges in the lake {LakeUri}; build it first: cdp models build -s +identity_edges");
+            throw new IdentityException($"no table silver/identity_edges in the lake {LakeUri}; build it first: cdp models build -s +tag:identity");
         return new IdentityTables(
             "silver.identity_edges",
             Has(IdentityTables.PersonMap) ? "silver." + IdentityTables.PersonMap : null,

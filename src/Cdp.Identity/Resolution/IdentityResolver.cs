@@ -84,6 +84,14 @@ public sealed class IdentityResolver(DuckDbEngine engine, IdentityRules rules)
             {
                 throw new IdentityException($"identity.matching.{rule.Name}: {e.Message}");
             }
+            try
+            {
+                await engine.ExecuteAsync($"select * from {rule.Relation} limit 0", ct).ConfigureAwait(false);
+            }
+            catch (SqlEngineException e)
+            {
+                throw new IdentityException($"identity.matching.{rule.Name}: cannot read {rule.Relation} ({e.Message.Split('\n')[0]}); build it first, e.g. cdp models build -s tag:identity");
+            }
             var result = await Matcher.RunAsync(engine, $"select * from {rule.Relation}", settings, ct).ConfigureAwait(false);
             var type = Sql.Literal(rule.IdentifierType);
             await engine.ExecuteAsync($"""

@@ -33,34 +33,22 @@ union all
 select 'order_id', order_id, 'email', email, 'order_guest_email', 'stg_eshop_orders', order_id, ordered_at
 from {{ ref('stg_eshop_orders') }} where order_id is not null and customer_number is null and email is not null
 
--- Web: every event ties its session to the browser cookie; a logged-in event ties the session and the cookie to the
--- customer; a checkout ties the session to its order.
+-- Web and app: every event ties its session to the browser cookie or the app's device id; a logged-in event ties
+-- the session and the cookie or device to the customer; a checkout ties the session to its order.
+{% for channel, model, soft, soft_column in [('web', 'stg_web_events', 'cookie', 'cookie_id'), ('app', 'stg_app_events', 'device', 'device_id')] %}
 union all
-select 'web_session', session_id, 'cookie', cookie_id, 'web_cookie', 'stg_web_events', min(event_id), min(event_at)
-from {{ ref('stg_web_events') }} where session_id is not null and cookie_id is not null group by session_id, cookie_id
+select '{{ channel }}_session', session_id, '{{ soft }}', {{ soft_column }}, '{{ channel }}_{{ soft }}', '{{ model }}', min(event_id), min(event_at)
+from {{ ref(model) }} where session_id is not null and {{ soft_column }} is not null group by session_id, {{ soft_column }}
 union all
-select 'web_session', session_id, 'customer_number', customer_number, 'web_login', 'stg_web_events', min(event_id), min(event_at)
-from {{ ref('stg_web_events') }} where session_id is not null and customer_number is not null group by session_id, customer_number
+select '{{ channel }}_session', session_id, 'customer_number', customer_number, '{{ channel }}_login', '{{ model }}', min(event_id), min(event_at)
+from {{ ref(model) }} where session_id is not null and customer_number is not null group by session_id, customer_number
 union all
-select 'cookie', cookie_id, 'customer_number', customer_number, 'web_login_cookie', 'stg_web_events', event_id, event_at
-from {{ ref('stg_web_events') }} where cookie_id is not null and customer_number is not null
+select '{{ soft }}', {{ soft_column }}, 'customer_number', customer_number, '{{ channel }}_login_{{ soft }}', '{{ model }}', event_id, event_at
+from {{ ref(model) }} where {{ soft_column }} is not null and customer_number is not null
 union all
-select 'web_session', session_id, 'order_id', order_id, 'web_checkout', 'stg_web_events', event_id, event_at
-from {{ ref('stg_web_events') }} where session_id is not null and order_id is not null
-
--- App: the same with the device id.
-union all
-select 'app_session', session_id, 'device', device_id, 'app_device', 'stg_app_events', min(event_id), min(event_at)
-from {{ ref('stg_app_events') }} where session_id is not null and device_id is not null group by session_id, device_id
-union all
-select 'app_session', session_id, 'customer_number', customer_number, 'app_login', 'stg_app_events', min(event_id), min(event_at)
-from {{ ref('stg_app_events') }} where session_id is not null and customer_number is not null group by session_id, customer_number
-union all
-select 'device', device_id, 'customer_number', customer_number, 'app_login_device', 'stg_app_events', event_id, event_at
-from {{ ref('stg_app_events') }} where device_id is not null and customer_number is not null
-union all
-select 'app_session', session_id, 'order_id', order_id, 'app_checkout', 'stg_app_events', event_id, event_at
-from {{ ref('stg_app_events') }} where session_id is not null and order_id is not null
+select '{{ channel }}_session', session_id, 'order_id', order_id, '{{ channel }}_checkout', '{{ model }}', event_id, event_at
+from {{ ref(model) }} where session_id is not null and order_id is not null
+{% endfor %}
 
 -- A till transaction links to the loyalty card presented.
 union all

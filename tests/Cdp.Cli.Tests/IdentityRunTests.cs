@@ -29,6 +29,10 @@ public sealed class IdentityRunTests : IDisposable
         // 1. First run: three persons, numbered in identifier order.
         var first = (await lake.RunAsync()).Succeeded().JsonObject();
         Assert.Equal(("published", 3L, 3L), ((string)first["status"]!, (long)first["persons"]!, (long)first["new_persons"]!));
+        // The health figures count edges per pair of identifier types and persons per number of anchors.
+        Assert.Equal(3L, (long)first["edges_by_types"]!["customer_number-email"]!);
+        Assert.Equal(1L, (long)first["edges_by_types"]!["email-order_id"]!);
+        Assert.Equal(3L, (long)first["anchors_per_person"]!["2"]!);
         var ids = await lake.PersonMapAsync();
         Assert.Equal((1L, 1L), (ids["customer_number:C1"], ids["email:ana@example.com"]));
         Assert.Equal((2L, 2L), (ids["customer_number:C2"], ids["email:bob@example.com"]));

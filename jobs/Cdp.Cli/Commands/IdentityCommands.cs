@@ -111,6 +111,7 @@ public sealed class IdentityRunCommand(IAnsiConsole console) : CdpCommand<Identi
         yield return ("largest_person_anchors", h.LargestClusterAnchors);
         yield return ("largest_person_identifiers", h.LargestClusterNodes);
         yield return ("anchors_per_person", new JsonObject(h.AnchorsPerPerson.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))));
+        yield return ("edges_by_types", new JsonObject(h.EdgesByTypes.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))));
         yield return ("violations", new JsonArray(result.Violations.Select(v => (JsonNode?)v).ToArray()));
         yield return ("seconds", Math.Round(result.ReadSeconds + result.ClusterSeconds + result.WriteSeconds, 2));
     }

@@ -10,6 +10,7 @@ public sealed record HealthReport(
     int LargestClusterAnchors,
     IReadOnlyDictionary<string, int> AnchorsPerPerson,
     IReadOnlyDictionary<EdgeDecision, int> EdgesByDecision,
+    IReadOnlyDictionary<string, int> EdgesByTypes,
     int Merges,
     int Splits,
     int PreviousPersons,
@@ -53,11 +54,14 @@ public static class HealthGate
         }
 
         var decisions = Enum.GetValues<EdgeDecision>().ToDictionary(d => d, _ => 0);
+        var byTypes = new int[graph.Types.Count, graph.Types.Count];
         var blockedPerNode = new Dictionary<int, int>();
         for (var e = 0; e < graph.EdgeCount; e++)
         {
             var d = clustering.Decisions[e];
             decisions[d]++;
+            var (ta, tb) = (graph.NodeType[graph.Left[e]], graph.NodeType[graph.Right[e]]);
+            byTypes[Math.Min(ta, tb), Math.Max(ta, tb)]++;
             if (d is EdgeDecision.Merged or EdgeDecision.Redundant or EdgeDecision.BlockedListed) continue; // listed values are known and expected
             // Blame the end that caused the refusal: the soft identifier, or for a limit and a placeholder the end
             // shared more widely (both ends are counted; the most refused values surface either way).
@@ -92,10 +96,18 @@ public static class HealthGate
             if ((double)splits / previousPersons > limits.MaxSplitRatio)
                 violations.Add(new("max_split_ratio", (double)splits / previousPersons, limits.MaxSplitRatio, [], $"{splits} splits against {previousPersons} previous persons"));
         }
+        var edgesByTypes = new Dictionary<string, int>();
+        for (var a = 0; a < graph.Types.Count; a++)
+        {
+            for (var b = a; b < graph.Types.Count; b++)
+            {
+                if (byTypes[a, b] > 0) edgesByTypes[graph.Types[a].Name + "-" + graph.Types[b].Name] = byTypes[a, b];
+            }
+        }
         return new HealthReport(
             skip is null ? clustering.ClusterCount : skip.Count(s => !s),
             nodes.Length == 0 ? 0 : nodes.Max(),
             largestByAnchors < 0 ? 0 : anchors[largestByAnchors],
-            histogram, decisions, merges, splits, previousPersons, mostBlocked, violations);
+            histogram, decisions, edgesByTypes, merges, splits, previousPersons, mostBlocked, violations);
     }
 }

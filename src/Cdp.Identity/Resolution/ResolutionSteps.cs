@@ -298,6 +298,7 @@ internal sealed class ResolutionSteps(DuckDbEngine engine, IdentityRules rules)
         var report = JsonSerializer.Serialize(new
         {
             anchors_per_person = h.AnchorsPerPerson,
+            edges_by_types = h.EdgesByTypes,
             edges = h.EdgesByDecision.ToDictionary(kv => EdgeDecisionNames.Label(kv.Key), kv => kv.Value),
             violations,
         });

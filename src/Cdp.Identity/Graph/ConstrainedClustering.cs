@@ -56,8 +56,7 @@ public static class ConstrainedClustering
     {
         ArgumentNullException.ThrowIfNull(graph);
         var n = graph.NodeCount;
-        var parent = new int[n];
-        var size = new int[n];
+        var sets = new UnionFind(n);
         var anchored = new bool[n];
         var limited = graph.Types.Select((t, i) => (t, i)).Where(x => x.t.MaxPerPerson is > 0 and < byte.MaxValue).Select(x => x.i).ToArray();
         var limitOf = limited.Select(i => graph.Types[i].MaxPerPerson!.Value).ToArray();
@@ -70,8 +69,6 @@ public static class ConstrainedClustering
 
         for (var i = 0; i < n; i++)
         {
-            parent[i] = i;
-            size[i] = 1;
             var type = graph.NodeType[i];
             anchored[i] = graph.Types[type].Role == IdentifierRole.Anchor;
             if (slotOfType[type] is var slot and >= 0) counts[slot][i] = 1;
@@ -91,8 +88,8 @@ public static class ConstrainedClustering
             }
             var a = graph.Left[e];
             var b = graph.Right[e];
-            var ra = Find(parent, a);
-            var rb = Find(parent, b);
+            var ra = sets.Find(a);
+            var rb = sets.Find(b);
             if (ra == rb)
             {
                 decisions[e] = EdgeDecision.Redundant;
@@ -114,35 +111,15 @@ public static class ConstrainedClustering
                 limitType[e] = (byte)limited[over];
                 continue;
             }
-            if (size[ra] < size[rb]) (ra, rb) = (rb, ra);
-            parent[rb] = ra;
-            size[ra] += size[rb];
-            anchored[ra] |= anchored[rb];
-            for (var s = 0; s < limited.Length; s++) counts[s][ra] = (byte)Math.Min(byte.MaxValue, counts[s][ra] + counts[s][rb]);
+            var root = sets.UnionRoots(ra, rb);
+            var other = root == ra ? rb : ra;
+            anchored[root] |= anchored[other];
+            for (var s = 0; s < limited.Length; s++) counts[s][root] = (byte)Math.Min(byte.MaxValue, counts[s][root] + counts[s][other]);
             decisions[e] = EdgeDecision.Merged;
         }
 
-        // Number clusters by their smallest node: the numbering depends on the partition only.
-        var clusterOf = new int[n];
-        var labelOfRoot = size; // reuse: size is no longer needed
-        Array.Fill(labelOfRoot, -1);
-        var clusters = 0;
-        for (var i = 0; i < n; i++)
-        {
-            var root = Find(parent, i);
-            if (labelOfRoot[root] < 0) labelOfRoot[root] = clusters++;
-            clusterOf[i] = labelOfRoot[root];
-        }
+        // Clusters numbered by their smallest node: the numbering depends on the partition only.
+        var (clusterOf, clusters) = sets.Components();
         return new ClusteringResult(clusterOf, clusters, decisions, limitType);
-    }
-
-    private static int Find(int[] parent, int x)
-    {
-        while (parent[x] != x)
-        {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        return x;
     }
 }

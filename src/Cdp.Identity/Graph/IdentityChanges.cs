@@ -60,15 +60,14 @@ public static class IdentityChanges
     /// </summary>
     private static Dictionary<long, int> MergeCauses(IdentifierGraph graph, ClusteringResult clustering, long[] previousPerson)
     {
-        var parent = new int[graph.NodeCount];
-        for (var i = 0; i < parent.Length; i++) parent[i] = i;
+        var sets = new UnionFind(graph.NodeCount);
         var person = (long[])previousPerson.Clone();
         var causes = new Dictionary<long, int>();
         foreach (var e in graph.ClusteringOrder())
         {
             if (clustering.Decisions[e] != EdgeDecision.Merged) continue;
-            var ra = Find(parent, graph.Left[e]);
-            var rb = Find(parent, graph.Right[e]);
+            var ra = sets.Find(graph.Left[e]);
+            var rb = sets.Find(graph.Right[e]);
             if (ra == rb) continue;
             var (pa, pb) = (person[ra], person[rb]);
             if (pa >= 0 && pb >= 0 && pa != pb)
@@ -76,8 +75,7 @@ public static class IdentityChanges
                 causes.TryAdd(pa, e);
                 causes.TryAdd(pb, e);
             }
-            parent[rb] = ra;
-            person[ra] = pa >= 0 ? (pb >= 0 ? Math.Min(pa, pb) : pa) : pb;
+            person[sets.UnionRoots(ra, rb)] = pa >= 0 ? (pb >= 0 ? Math.Min(pa, pb) : pa) : pb;
         }
         return causes;
     }
@@ -97,14 +95,4 @@ public static class IdentityChanges
     }
 
     private static (int, int) Pair(int a, int b) => a < b ? (a, b) : (b, a);
-
-    private static int Find(int[] parent, int x)
-    {
-        while (parent[x] != x)
-        {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        return x;
-    }
 }

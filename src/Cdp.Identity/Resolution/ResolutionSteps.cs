@@ -10,7 +10,8 @@ namespace Cdp.Identity.Resolution;
 /// The SQL side of a resolution run, as named steps over temporary tables (prefix <c>_cdp_id_</c>), each inspectable:
 /// <c>types</c> (the rules), <c>edges</c> (the valid edge rows with type numbers, dropped once paired), <c>nodes</c>
 /// (every (type, value) numbered in (type, value) order, so node numbers are canonical), <c>pairs</c> (one row per
-/// distinct node pair: support, first record, numbered in no particular order), <c>blocked</c> (placeholder values,
+/// distinct node pair: support, first record, the ends' types and values so the decisions need no join back to the
+/// nodes; numbered in no particular order), <c>blocked</c> (placeholder values,
 /// listed, then detected ones added from the loaded graph), and after clustering <c>assign</c> and <c>decisions</c>
 /// (per edge in clustering order, see <see cref="IdentifierGraph.ClusteringOrder"/>: its pair, decision and priority).
 /// Edge priorities and the clustering order are computed in C# on the loaded arrays rather than by a global sort in SQL.
@@ -71,7 +72,11 @@ internal sealed class ResolutionSteps(DuckDbEngine engine, IdentityRules rules)
             create or replace temp table {Pairs} as
             with keyed as (
                 select least(a.node, b.node) as lo, greatest(a.node, b.node) as hi,
-                       struct_pack(at := e.observed_at, record_id := e.record_id, rule := e.rule, source := e.source) as record, e.priority
+                       struct_pack(at := e.observed_at, record_id := e.record_id, rule := e.rule, source := e.source) as record, e.priority,
+                       case when a.node < b.node then a.type_index else b.type_index end as lo_index,
+                       case when a.node < b.node then a.value else b.value end as lo_value,
+                       case when a.node < b.node then b.type_index else a.type_index end as hi_index,
+                       case when a.node < b.node then b.value else a.value end as hi_value
                 from {Edges} e
                 join {Nodes} a on a.type_index = e.left_index and a.value = e.left_value
                 join {Nodes} b on b.type_index = e.right_index and b.value = e.right_value
@@ -79,12 +84,13 @@ internal sealed class ResolutionSteps(DuckDbEngine engine, IdentityRules rules)
             ),
             grouped as (
                 select lo, hi, count(*)::INTEGER as support, min(record) as first_record, max(record.at) as last_seen_at,
-                       bool_or(priority is null) as deterministic, max(priority)::INTEGER as scored_priority
+                       bool_or(priority is null) as deterministic, max(priority)::INTEGER as scored_priority,
+                       any_value(lo_index) as lo_index, any_value(lo_value) as lo_value, any_value(hi_index) as hi_index, any_value(hi_value) as hi_value
                 from keyed group by lo, hi
             )
             select (row_number() over () - 1)::INTEGER as pair, lo, hi, support, deterministic, scored_priority,
                    first_record.rule as rule, first_record.source as source, first_record.record_id as record_id,
-                   first_record.at as first_seen_at, last_seen_at
+                   first_record.at as first_seen_at, last_seen_at, lo_index, lo_value, hi_index, hi_value
             from grouped;
 
             drop table {Edges};
@@ -244,19 +250,18 @@ internal sealed class ResolutionSteps(DuckDbEngine engine, IdentityRules rules)
             : "left join (select null::TIMESTAMPTZ as first_seen_at) prev on false";
         var options = new WriteOptions { OverwriteSchema = true, CommitInfo = Commit(run) };
         await writer.WriteAsync(tables.Open(IdentityTables.EdgeDecisions), $"""
-            select d.edge, ta.name as left_type, a.value as left_value, tb.name as right_type, b.value as right_value,
+            select d.edge, ta.name as left_type, p.lo_value as left_value, tb.name as right_type, p.hi_value as right_value,
                    {DecisionName("d.decision")} as decision,
                    case d.decision
                        when {(int)EdgeDecision.BlockedSoft} then 'soft identifier: a ' || (case when ta.role = 'soft' then ta.name else tb.name end) || ' never merges two people on its own'
                        when {(int)EdgeDecision.BlockedLimit} then 'limit: at most ' || lt.max_per_person || ' ' || d.limit_type || ' per person'
-                       when {(int)EdgeDecision.BlockedListed} then coalesce(ba.reason, bb.reason) || ': ' || (case when ba.node is not null then a.value else b.value end)
-                       when {(int)EdgeDecision.BlockedDetected} then 'placeholder: ' || (case when ba.node is not null then ta.name || ' ' || a.value || ' ' || ba.reason else tb.name || ' ' || b.value || ' ' || bb.reason end)
+                       when {(int)EdgeDecision.BlockedListed} then coalesce(ba.reason, bb.reason) || ': ' || (case when ba.node is not null then p.lo_value else p.hi_value end)
+                       when {(int)EdgeDecision.BlockedDetected} then 'placeholder: ' || (case when ba.node is not null then ta.name || ' ' || p.lo_value || ' ' || ba.reason else tb.name || ' ' || p.hi_value || ' ' || bb.reason end)
                    end as reason,
                    d.priority, p.support, p.rule, p.source, p.record_id, p.first_seen_at, p.last_seen_at, {runId} as run_id
             from {Decisions} d
             join {Pairs} p on p.pair = d.pair
-            join {Nodes} a on a.node = p.lo join {Types} ta on ta.type_index = a.type_index
-            join {Nodes} b on b.node = p.hi join {Types} tb on tb.type_index = b.type_index
+            join {Types} ta on ta.type_index = p.lo_index join {Types} tb on tb.type_index = p.hi_index
             left join {Blocked} ba on ba.node = p.lo left join {Blocked} bb on bb.node = p.hi
             left join ({LimitsRelation()}) lt on lt.name = d.limit_type
             """, WriteMode.Overwrite, options, ct).ConfigureAwait(false);
@@ -293,10 +298,9 @@ internal sealed class ResolutionSteps(DuckDbEngine engine, IdentityRules rules)
                    p.rule as cause_rule, p.source as cause_source, p.record_id as cause_record_id
             from {Changes} c
             left join (
-                select d.edge, d.decision, p.rule, p.source, p.record_id, ta.name as lo_type, a.value as lo_value, tb.name as hi_type, b.value as hi_value
+                select d.edge, d.decision, p.rule, p.source, p.record_id, ta.name as lo_type, p.lo_value, tb.name as hi_type, p.hi_value
                 from {Decisions} d join {Pairs} p on p.pair = d.pair
-                join {Nodes} a on a.node = p.lo join {Types} ta on ta.type_index = a.type_index
-                join {Nodes} b on b.node = p.hi join {Types} tb on tb.type_index = b.type_index
+                join {Types} ta on ta.type_index = p.lo_index join {Types} tb on tb.type_index = p.hi_index
                 where d.edge in (select cause_edge from {Changes})
             ) p on p.edge = c.cause_edge
             """, WriteMode.Append, new WriteOptions { CommitInfo = Commit(run) }, ct).ConfigureAwait(false);

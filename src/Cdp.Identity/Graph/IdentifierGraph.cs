@@ -46,10 +46,56 @@ public sealed class IdentifierGraph
     public int[] ClusteringOrder()
     {
         var order = new int[EdgeCount];
-        for (var i = 0; i < order.Length; i++) order[i] = i;
-        if (IsInClusteringOrder()) return order;
-        Array.Sort(order, Compare);
+        if (IsInClusteringOrder())
+        {
+            for (var i = 0; i < order.Length; i++) order[i] = i;
+            return order;
+        }
+        // Packed keys sort several times faster than a comparison delegate over the five arrays (10M edges in a run).
+        var keys = new OrderKey[EdgeCount];
+        for (var e = 0; e < keys.Length; e++) keys[e] = KeyOf(e);
+        Array.Sort(keys);
+        for (var i = 0; i < order.Length; i++) order[i] = keys[i].Edge;
         return order;
+    }
+
+    /// <summary>A copy with edge <c>k</c> being edge <c>order[k]</c> of this one (with <see cref="ClusteringOrder"/>, a graph already in clustering order).</summary>
+    public IdentifierGraph Reordered(int[] order)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        if (order.Length != EdgeCount) throw new ArgumentException("the order must list every edge once", nameof(order));
+        var (left, right, priority, support) = (new int[EdgeCount], new int[EdgeCount], new int[EdgeCount], new int[EdgeCount]);
+        for (var k = 0; k < order.Length; k++)
+        {
+            var e = order[k];
+            (left[k], right[k], priority[k], support[k]) = (Left[e], Right[e], Priority[e], Support[e]);
+        }
+        return new IdentifierGraph(Types, NodeType, left, right, priority, support);
+    }
+
+    /// <summary>
+    /// <see cref="Compare"/> as two unsigned words: soft (1 bit), priority descending (32 bits) and support descending
+    /// (32 bits, split across the words), then the lower and higher node (31 bits each, node numbers are not negative).
+    /// </summary>
+    private OrderKey KeyOf(int e)
+    {
+        ulong soft = TouchesSoft(e) ? 1UL : 0UL;
+        ulong priority = uint.MaxValue - ((uint)Priority[e] ^ 0x8000_0000u);
+        ulong support = uint.MaxValue - ((uint)Support[e] ^ 0x8000_0000u);
+        ulong lo = (uint)Math.Min(Left[e], Right[e]);
+        ulong hi = (uint)Math.Max(Left[e], Right[e]);
+        return new OrderKey((soft << 63) | (priority << 31) | (support >> 1), ((support & 1) << 62) | (lo << 31) | hi, e);
+    }
+
+    private readonly record struct OrderKey(ulong High, ulong Low, int Edge) : IComparable<OrderKey>
+    {
+        public int CompareTo(OrderKey other)
+        {
+            var c = High.CompareTo(other.High);
+            if (c != 0) return c;
+            c = Low.CompareTo(other.Low);
+            return c != 0 ? c : Edge.CompareTo(other.Edge);
+        }
     }
 
     private bool IsInClusteringOrder()

@@ -27,8 +27,8 @@ public sealed class IdentityResolver(DuckDbEngine engine, IdentityRules rules)
             var scored = await ScoredEdgesAsync(progress, cancellationToken).ConfigureAwait(false);
             progress?.Report("numbering identifiers and aggregating edges");
             await _steps.PrepareAsync(tables.EdgesRelation, scored, cancellationToken).ConfigureAwait(false);
-            var graph = await _steps.LoadGraphAsync(cancellationToken).ConfigureAwait(false);
-            var preBlocked = await _steps.LoadPreBlockedAsync(graph.EdgeCount, cancellationToken).ConfigureAwait(false);
+            var loaded = await _steps.LoadGraphAsync(cancellationToken).ConfigureAwait(false);
+            var (graph, preBlocked) = (loaded.Graph, loaded.PreBlocked);
             var previous = await _steps.LoadPreviousAsync(tables, graph.NodeCount, cancellationToken).ConfigureAwait(false);
             var readSeconds = watch.Elapsed.TotalSeconds;
 
@@ -52,7 +52,7 @@ public sealed class IdentityResolver(DuckDbEngine engine, IdentityRules rules)
 
             progress?.Report("publishing the person map, edge decisions and changes");
             var writeWatch = Stopwatch.StartNew();
-            await _steps.WriteResultsAsync(tables, run, clustering, cancellationToken).ConfigureAwait(false);
+            await _steps.WriteResultsAsync(tables, run, clustering, loaded, cancellationToken).ConfigureAwait(false);
             await _steps.WriteRunAsync(tables, run, "published", violations, cancellationToken).ConfigureAwait(false);
             return new ResolutionResult(run, Published: true, violations, readSeconds, clusterSeconds, writeWatch.Elapsed.TotalSeconds);
         }

@@ -8,13 +8,18 @@ namespace Cdp.Identity.Resolution;
 
 /// <summary>
 /// The SQL side of a resolution run, as named steps over temporary tables (prefix <c>_cdp_id_</c>), each inspectable:
-/// <c>types</c> (the rules), <c>nodes</c> (every (type, value) numbered in (type, value) order, so node numbers are
-/// canonical), <c>pairs</c> (one row per distinct node pair: support, first record, priority, numbered in clustering order, see <see cref="IdentifierGraph.ClusteringOrder"/>),
-/// <c>blocked</c> (placeholder values, listed or detected), and after clustering <c>assign</c> and <c>decisions</c>.
+/// <c>types</c> (the rules), <c>edges</c> (the valid edge rows with type numbers, dropped once paired), <c>nodes</c>
+/// (every (type, value) numbered in (type, value) order, so node numbers are canonical), <c>pairs</c> (one row per
+/// distinct node pair: support, first record, the ends' types and values so the decisions need no join back to the
+/// nodes; numbered in no particular order), <c>blocked</c> (placeholder values,
+/// listed, then detected ones added from the loaded graph), and after clustering <c>assign</c> and <c>decisions</c>
+/// (per edge in clustering order, see <see cref="IdentifierGraph.ClusteringOrder"/>: its pair, decision and priority).
+/// Edge priorities and the clustering order are computed in C# on the loaded arrays rather than by a global sort in SQL.
 /// </summary>
 internal sealed class ResolutionSteps(DuckDbEngine engine, IdentityRules rules)
 {
     private const string Types = "_cdp_id_types";
+    private const string Edges = "_cdp_id_edges";
     private const string Nodes = "_cdp_id_nodes";
     private const string Pairs = "_cdp_id_pairs";
     private const string Blocked = "_cdp_id_blocked";
@@ -52,106 +57,113 @@ internal sealed class ResolutionSteps(DuckDbEngine engine, IdentityRules rules)
             where left_type is not null and right_type is not null and left_value is not null and right_value is not null
               and left_value <> '' and right_value <> ''
             """;
+        // Edge ends are numbered once, in (type, value) order so that node numbers are canonical; everything after
+        // the join to node numbers works on integers, and the record columns only travel through the aggregation.
         await engine.ExecuteAsync($"""
+            create or replace temp table {Edges} as
+            select ta.type_index as left_index, e.left_value, tb.type_index as right_index, e.right_value,
+                   e.rule, e.source, e.record_id, e.observed_at, e.priority
+            from ({valid}) e join {Types} ta on ta.name = e.left_type join {Types} tb on tb.name = e.right_type;
+
             create or replace temp table {Nodes} as
-            select (row_number() over (order by t.type_index, v.value) - 1)::INTEGER as node, t.type_index, v.type, v.value
-            from (select left_type as type, left_value as value from ({valid}) union select right_type, right_value from ({valid})) v
-            join {Types} t on t.name = v.type;
+            select (row_number() over (order by type_index, value) - 1)::INTEGER as node, type_index, value
+            from (select left_index as type_index, left_value as value from {Edges} union select right_index, right_value from {Edges});
 
             create or replace temp table {Pairs} as
             with keyed as (
                 select least(a.node, b.node) as lo, greatest(a.node, b.node) as hi,
-                       struct_pack(at := e.observed_at, record_id := e.record_id, rule := e.rule, source := e.source) as record, e.priority
-                from ({valid}) e
-                join {Nodes} a on a.type = e.left_type and a.value = e.left_value
-                join {Nodes} b on b.type = e.right_type and b.value = e.right_value
+                       struct_pack(at := e.observed_at, record_id := e.record_id, rule := e.rule, source := e.source) as record, e.priority,
+                       case when a.node < b.node then a.type_index else b.type_index end as lo_index,
+                       case when a.node < b.node then a.value else b.value end as lo_value,
+                       case when a.node < b.node then b.type_index else a.type_index end as hi_index,
+                       case when a.node < b.node then b.value else a.value end as hi_value
+                from {Edges} e
+                join {Nodes} a on a.type_index = e.left_index and a.value = e.left_value
+                join {Nodes} b on b.type_index = e.right_index and b.value = e.right_value
                 where a.node <> b.node
             ),
             grouped as (
                 select lo, hi, count(*)::INTEGER as support, min(record) as first_record, max(record.at) as last_seen_at,
-                       bool_or(priority is null) as deterministic, max(priority) as scored_priority
+                       bool_or(priority is null) as deterministic, max(priority)::INTEGER as scored_priority,
+                       any_value(lo_index) as lo_index, any_value(lo_value) as lo_value, any_value(hi_index) as hi_index, any_value(hi_value) as hi_value
                 from keyed group by lo, hi
-            ),
-            prioritised as (
-                select g.*, (case when g.deterministic then least(ta.priority, tb.priority) else g.scored_priority end)::INTEGER as priority,
-                       (ta.role = 'soft' or tb.role = 'soft') as soft
-                from grouped g
-                join {Nodes} a on a.node = g.lo join {Types} ta on ta.type_index = a.type_index
-                join {Nodes} b on b.node = g.hi join {Types} tb on tb.type_index = b.type_index
             )
-            select (row_number() over (order by g.soft, g.priority desc, g.support desc, g.lo, g.hi) - 1)::INTEGER as edge,
-                   g.lo, g.hi, g.priority, g.support,
-                   g.first_record.rule as rule, g.first_record.source as source, g.first_record.record_id as record_id,
-                   g.first_record.at as first_seen_at, g.last_seen_at
-            from prioritised g;
+            select (row_number() over () - 1)::INTEGER as pair, lo, hi, support, deterministic, scored_priority,
+                   first_record.rule as rule, first_record.source as source, first_record.record_id as record_id,
+                   first_record.at as first_seen_at, last_seen_at, lo_index, lo_value, hi_index, hi_value
+            from grouped;
+
+            drop table {Edges};
             """, ct).ConfigureAwait(false);
-        await PrepareBlockedAsync(ct).ConfigureAwait(false);
+        await PrepareListedAsync(ct).ConfigureAwait(false);
     }
 
-    /// <summary>Listed placeholders (case-insensitive) and anchors linked to more anchors of one type than <c>max_anchor_links</c>.</summary>
-    private async Task PrepareBlockedAsync(CancellationToken ct)
+    /// <summary>Nodes whose value is on the blocklist (case-insensitive); values detected as placeholders are added when the graph is loaded.</summary>
+    private async Task PrepareListedAsync(CancellationToken ct)
     {
         var listed = rules.Blocklist.Count == 0
             ? "select null::VARCHAR as type, null::VARCHAR as value where false"
             : "select * from (values " + string.Join(", ", rules.Blocklist.Select(b => $"({(b.Type is null ? "null::VARCHAR" : Sql.Literal(b.Type))}, {Sql.Literal(b.Value.ToLowerInvariant())})")) + ") b(type, value)";
         await engine.ExecuteAsync($"""
             create or replace temp table {Blocked} as
-            with listed as (
-                select n.node, {(int)EdgeDecision.BlockedListed} as decision, 'blocklisted value' as reason
-                from {Nodes} n join ({listed}) b on (b.type is null or b.type = n.type) and lower(n.value) = b.value
-            ),
-            anchor_pairs as (
-                select p.lo, p.hi, na.type as lo_type, nb.type as hi_type
-                from {Pairs} p
-                join {Nodes} na on na.node = p.lo join {Types} ta on ta.type_index = na.type_index and ta.role = 'anchor'
-                join {Nodes} nb on nb.node = p.hi join {Types} tb on tb.type_index = nb.type_index and tb.role = 'anchor'
-            ),
-            degrees as (
-                select node, other_type, count(*) as links from (
-                    select lo as node, hi_type as other_type from anchor_pairs
-                    union all
-                    select hi, lo_type from anchor_pairs
-                ) group by node, other_type
-                having count(*) > {rules.MaxAnchorLinks}
-            ),
-            detected as (
-                select node, {(int)EdgeDecision.BlockedDetected} as decision,
-                       'linked to ' || max(links) || ' ' || arg_max(other_type, links) || ' values (identity.max_anchor_links is {rules.MaxAnchorLinks})' as reason
-                from degrees group by node
-            )
-            select node, min(decision)::INTEGER as decision, min(reason) as reason from (select * from listed union all select * from detected) group by node
+            select distinct n.node, {(int)EdgeDecision.BlockedListed} as decision, 'blocklisted value' as reason
+            from {Nodes} n join {Types} t on t.type_index = n.type_index
+            join ({listed}) b on (b.type is null or b.type = t.name) and lower(n.value) = b.value
             """, ct).ConfigureAwait(false);
     }
 
-    public async Task<IdentifierGraph> LoadGraphAsync(CancellationToken ct)
+    /// <summary>
+    /// The graph in clustering order (edge <c>e</c> is the <c>e</c>-th edge considered, the <c>edge</c> column of the
+    /// decisions), the pair row each edge came from, and the edges refused before clustering (placeholder ends).
+    /// </summary>
+    public async Task<LoadedGraph> LoadGraphAsync(CancellationToken ct)
     {
         var nodeCount = await CountAsync(Nodes, ct).ConfigureAwait(false);
         var nodeType = new byte[nodeCount];
-        var i = 0;
-        await engine.StreamAsync($"select type_index from {Nodes} order by node", r => nodeType[i++] = (byte)r.GetInt32(0), ct).ConfigureAwait(false);
+        await engine.StreamAsync($"select node, type_index from {Nodes}", r => nodeType[r.GetInt32(0)] = (byte)r.GetInt32(1), ct).ConfigureAwait(false);
 
-        var edgeCount = await CountAsync(Pairs, ct).ConfigureAwait(false);
-        var (left, right, priority, support) = (new int[edgeCount], new int[edgeCount], new int[edgeCount], new int[edgeCount]);
-        var e = 0;
-        await engine.StreamAsync($"select lo, hi, priority, support from {Pairs} order by edge", r =>
+        var pairCount = await CountAsync(Pairs, ct).ConfigureAwait(false);
+        var (left, right, priority, support) = (new int[pairCount], new int[pairCount], new int[pairCount], new int[pairCount]);
+        await engine.StreamAsync($"select pair, lo, hi, support, deterministic, scored_priority from {Pairs}", r =>
         {
-            left[e] = r.GetInt32(0);
-            right[e] = r.GetInt32(1);
-            priority[e] = r.GetInt32(2);
-            support[e] = r.GetInt32(3);
-            e++;
+            var p = r.GetInt32(0);
+            left[p] = r.GetInt32(1);
+            right[p] = r.GetInt32(2);
+            support[p] = r.GetInt32(3);
+            // Deterministic edges are as strong as their weaker end's type; scored ones carry their matching rule's priority.
+            priority[p] = r.GetBoolean(4)
+                ? Math.Min(rules.Types[nodeType[left[p]]].Priority, rules.Types[nodeType[right[p]]].Priority)
+                : r.GetInt32(5);
         }, ct).ConfigureAwait(false);
-        return new IdentifierGraph(rules.Types, nodeType, left, right, priority, support);
+        var byPair = new IdentifierGraph(rules.Types, nodeType, left, right, priority, support);
+        var pairOfEdge = byPair.ClusteringOrder();
+        var graph = byPair.Reordered(pairOfEdge);
+        var preBlocked = await PreBlockedAsync(graph, ct).ConfigureAwait(false);
+        return new LoadedGraph(graph, pairOfEdge, preBlocked);
     }
 
-    public async Task<EdgeDecision[]> LoadPreBlockedAsync(int edgeCount, CancellationToken ct)
+    /// <summary>Adds the detected placeholders to the blocked nodes, and refuses every edge with a blocked end (listed before detected).</summary>
+    private async Task<EdgeDecision[]> PreBlockedAsync(IdentifierGraph graph, CancellationToken ct)
     {
-        var decisions = new EdgeDecision[edgeCount];
-        await engine.StreamAsync($"""
-            select p.edge, min(b.decision) from {Pairs} p join {Blocked} b on b.node = p.lo or b.node = p.hi group by p.edge
-            """, r => decisions[r.GetInt32(0)] = (EdgeDecision)r.GetInt32(1), ct).ConfigureAwait(false);
+        var blockedAs = new EdgeDecision?[graph.NodeCount];
+        await engine.StreamAsync($"select node from {Blocked}", r => blockedAs[r.GetInt32(0)] = EdgeDecision.BlockedListed, ct).ConfigureAwait(false);
+        var detected = PlaceholderDetection.Detect(graph, rules.MaxAnchorLinks).Where(d => blockedAs[d.Node] is null).ToList();
+        foreach (var d in detected) blockedAs[d.Node] = EdgeDecision.BlockedDetected;
+        if (detected.Count > 0)
+        {
+            var reasons = detected.Select(d => (string?)$"linked to {d.Links} {rules.Types[d.OtherType].Name} values (identity.max_anchor_links is {rules.MaxAnchorLinks})").ToArray();
+            await engine.AppendAsync(Blocked, detected.Count, [detected.Select(d => d.Node).ToArray(), detected.Select(_ => (int)EdgeDecision.BlockedDetected).ToArray(), reasons], ct).ConfigureAwait(false);
+        }
+
+        var decisions = new EdgeDecision[graph.EdgeCount];
+        for (var e = 0; e < decisions.Length; e++)
+        {
+            if (Stronger(blockedAs[graph.Left[e]], blockedAs[graph.Right[e]]) is { } d) decisions[e] = d;
+        }
         return decisions;
     }
+
+    private static EdgeDecision? Stronger(EdgeDecision? a, EdgeDecision? b) => a is { } x && b is { } y ? (x < y ? x : y) : a ?? b;
 
     public async Task<PreviousRun> LoadPreviousAsync(IdentityTables tables, int nodeCount, CancellationToken ct)
     {
@@ -162,8 +174,8 @@ internal sealed class ResolutionSteps(DuckDbEngine engine, IdentityRules rules)
         if (tables.PreviousMapRelation is not { } map) return new PreviousRun(person, origin, 1, 0);
 
         await engine.StreamAsync($"""
-            select n.node, m.person_id, m.origin_person_id from {Nodes} n
-            join {map} m on m.identifier_type = n.type and m.identifier_value = n.value
+            select n.node, m.person_id, m.origin_person_id from {Nodes} n join {Types} t on t.type_index = n.type_index
+            join {map} m on m.identifier_type = t.name and m.identifier_value = n.value
             """, r =>
         {
             var node = r.GetInt32(0);
@@ -197,13 +209,13 @@ internal sealed class ResolutionSteps(DuckDbEngine engine, IdentityRules rules)
     private async Task<string> DescribeNodesAsync(IReadOnlyList<int> nodes, HealthReport health, CancellationToken ct)
     {
         if (nodes.Count == 0) return "";
-        var rows = await engine.QueryAsync($"select node, type, value from {Nodes} where node in ({string.Join(", ", nodes)})", ct).ConfigureAwait(false);
+        var rows = await engine.QueryAsync($"select n.node, t.name, n.value from {Nodes} n join {Types} t on t.type_index = n.type_index where n.node in ({string.Join(", ", nodes)})", ct).ConfigureAwait(false);
         var byNode = rows.Rows.ToDictionary(r => Convert.ToInt32(r[0], CultureInfo.InvariantCulture), r => $"{r[1]} '{r[2]}'");
         var blocked = health.MostBlockedValues.ToDictionary(m => m.Node, m => m.BlockedEdges);
         return string.Join(", ", nodes.Where(byNode.ContainsKey).Select(n => byNode[n] + (blocked.TryGetValue(n, out var b) ? $" ({b} links refused)" : "")));
     }
 
-    public async Task WriteResultsAsync(IdentityTables tables, ResolutionRun run, ClusteringResult clustering, CancellationToken ct)
+    public async Task WriteResultsAsync(IdentityTables tables, ResolutionRun run, ClusteringResult clustering, LoadedGraph loaded, CancellationToken ct)
     {
         var n = run.Identifiers;
         var person = new long[n];
@@ -227,30 +239,29 @@ internal sealed class ResolutionSteps(DuckDbEngine engine, IdentityRules rules)
             decision[e] = (int)clustering.Decisions[e];
             limitType[e] = clustering.Decisions[e] == EdgeDecision.BlockedLimit ? rules.Types[clustering.LimitType[e]].Name : null;
         }
-        await engine.ExecuteAsync($"create or replace temp table {Decisions}(edge INTEGER, decision INTEGER, limit_type VARCHAR)", ct).ConfigureAwait(false);
-        await engine.AppendAsync(Decisions, run.Edges, [edges, decision, limitType], ct).ConfigureAwait(false);
+        await engine.ExecuteAsync($"create or replace temp table {Decisions}(pair INTEGER, edge INTEGER, decision INTEGER, limit_type VARCHAR, priority INTEGER)", ct).ConfigureAwait(false);
+        await engine.AppendAsync(Decisions, run.Edges, [loaded.PairOfEdge, edges, decision, limitType, loaded.Graph.Priority], ct).ConfigureAwait(false);
 
         var writer = new DeltaWriter(engine);
         var at = Sql.Literal(run.StartedAt.ToString("O", CultureInfo.InvariantCulture)) + "::TIMESTAMPTZ";
         var runId = Sql.Literal(run.RunId);
         var firstSeen = tables.PreviousMapRelation is { } map
-            ? $"left join {map} prev on prev.identifier_type = n.type and prev.identifier_value = n.value"
+            ? $"left join {map} prev on prev.identifier_type = t.name and prev.identifier_value = n.value"
             : "left join (select null::TIMESTAMPTZ as first_seen_at) prev on false";
         var options = new WriteOptions { OverwriteSchema = true, CommitInfo = Commit(run) };
         await writer.WriteAsync(tables.Open(IdentityTables.EdgeDecisions), $"""
-            select p.edge, a.type as left_type, a.value as left_value, b.type as right_type, b.value as right_value,
+            select d.edge, ta.name as left_type, p.lo_value as left_value, tb.name as right_type, p.hi_value as right_value,
                    {DecisionName("d.decision")} as decision,
                    case d.decision
-                       when {(int)EdgeDecision.BlockedSoft} then 'soft identifier: a ' || (case when ta.role = 'soft' then a.type else b.type end) || ' never merges two people on its own'
+                       when {(int)EdgeDecision.BlockedSoft} then 'soft identifier: a ' || (case when ta.role = 'soft' then ta.name else tb.name end) || ' never merges two people on its own'
                        when {(int)EdgeDecision.BlockedLimit} then 'limit: at most ' || lt.max_per_person || ' ' || d.limit_type || ' per person'
-                       when {(int)EdgeDecision.BlockedListed} then coalesce(ba.reason, bb.reason) || ': ' || (case when ba.node is not null then a.value else b.value end)
-                       when {(int)EdgeDecision.BlockedDetected} then 'placeholder: ' || (case when ba.node is not null then a.type || ' ' || a.value || ' ' || ba.reason else b.type || ' ' || b.value || ' ' || bb.reason end)
+                       when {(int)EdgeDecision.BlockedListed} then coalesce(ba.reason, bb.reason) || ': ' || (case when ba.node is not null then p.lo_value else p.hi_value end)
+                       when {(int)EdgeDecision.BlockedDetected} then 'placeholder: ' || (case when ba.node is not null then ta.name || ' ' || p.lo_value || ' ' || ba.reason else tb.name || ' ' || p.hi_value || ' ' || bb.reason end)
                    end as reason,
-                   p.priority, p.support, p.rule, p.source, p.record_id, p.first_seen_at, p.last_seen_at, {runId} as run_id
-            from {Pairs} p
-            join {Decisions} d on d.edge = p.edge
-            join {Nodes} a on a.node = p.lo join {Types} ta on ta.type_index = a.type_index
-            join {Nodes} b on b.node = p.hi
+                   d.priority, p.support, p.rule, p.source, p.record_id, p.first_seen_at, p.last_seen_at, {runId} as run_id
+            from {Decisions} d
+            join {Pairs} p on p.pair = d.pair
+            join {Types} ta on ta.type_index = p.lo_index join {Types} tb on tb.type_index = p.hi_index
             left join {Blocked} ba on ba.node = p.lo left join {Blocked} bb on bb.node = p.hi
             left join ({LimitsRelation()}) lt on lt.name = d.limit_type
             """, WriteMode.Overwrite, options, ct).ConfigureAwait(false);
@@ -258,7 +269,7 @@ internal sealed class ResolutionSteps(DuckDbEngine engine, IdentityRules rules)
         await WriteChangesAsync(tables, run, writer, ct).ConfigureAwait(false);
 
         await writer.WriteAsync(tables.Open(IdentityTables.PersonMap), $"""
-            select s.person_id, n.type as identifier_type, n.value as identifier_value, s.origin_person_id,
+            select s.person_id, t.name as identifier_type, n.value as identifier_value, s.origin_person_id,
                    t.role = 'soft' as is_soft, t.role as identifier_role,
                    coalesce(prev.first_seen_at, {at}) as first_seen_at, {at} as updated_at, {runId} as run_id
             from {Assign} s join {Nodes} n on n.node = s.node join {Types} t on t.type_index = n.type_index
@@ -281,14 +292,17 @@ internal sealed class ResolutionSteps(DuckDbEngine engine, IdentityRules rules)
         var at = Sql.Literal(run.StartedAt.ToString("O", CultureInfo.InvariantCulture)) + "::TIMESTAMPTZ";
         await writer.WriteAsync(tables.Open(IdentityTables.Changes), $"""
             select {Sql.Literal(run.RunId)} as run_id, {at} as changed_at, c.kind, c.person_id, c.other_person_id, c.identifiers_moved,
-                   {DecisionName("d.decision")} as cause_decision,
+                   {DecisionName("p.decision")} as cause_decision,
                    case when c.cause_edge < 0 then 'no edge links them any more (a linking record was removed or changed)'
-                        else a.type || ' ' || a.value || ' - ' || b.type || ' ' || b.value end as cause,
+                        else p.lo_type || ' ' || p.lo_value || ' - ' || p.hi_type || ' ' || p.hi_value end as cause,
                    p.rule as cause_rule, p.source as cause_source, p.record_id as cause_record_id
             from {Changes} c
-            left join {Pairs} p on p.edge = c.cause_edge
-            left join {Decisions} d on d.edge = c.cause_edge
-            left join {Nodes} a on a.node = p.lo left join {Nodes} b on b.node = p.hi
+            left join (
+                select d.edge, d.decision, p.rule, p.source, p.record_id, ta.name as lo_type, p.lo_value, tb.name as hi_type, p.hi_value
+                from {Decisions} d join {Pairs} p on p.pair = d.pair
+                join {Types} ta on ta.type_index = p.lo_index join {Types} tb on tb.type_index = p.hi_index
+                where d.edge in (select cause_edge from {Changes})
+            ) p on p.edge = c.cause_edge
             """, WriteMode.Append, new WriteOptions { CommitInfo = Commit(run) }, ct).ConfigureAwait(false);
     }
 
@@ -315,7 +329,7 @@ internal sealed class ResolutionSteps(DuckDbEngine engine, IdentityRules rules)
 
     public async Task CleanUpAsync()
     {
-        foreach (var table in new[] { Types, Nodes, Pairs, Blocked, Assign, Decisions, Changes, "_cdp_id_scored_edges" })
+        foreach (var table in new[] { Types, Edges, Nodes, Pairs, Blocked, Assign, Decisions, Changes, "_cdp_id_scored_edges" })
             await engine.ExecuteAsync($"drop table if exists {table}").ConfigureAwait(false);
     }
 
@@ -335,6 +349,9 @@ internal sealed class ResolutionSteps(DuckDbEngine engine, IdentityRules rules)
         return Convert.ToInt32(result.Rows[0][0], CultureInfo.InvariantCulture);
     }
 }
+
+/// <summary>The graph in clustering order, the pair row of each edge, and the edges refused before clustering.</summary>
+internal sealed record LoadedGraph(IdentifierGraph Graph, int[] PairOfEdge, EdgeDecision[] PreBlocked);
 
 /// <summary>The previous run's person and origin per node of this run (-1 where the identifier is new).</summary>
 internal sealed record PreviousRun(long[] Person, long[] Origin, long NextPersonId, int Persons);

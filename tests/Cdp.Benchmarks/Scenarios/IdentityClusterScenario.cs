@@ -116,8 +116,8 @@ internal sealed class IdentityClusterScenario : IScenario
         try
         {
             await steps.PrepareAsync(edges, null, ct).ConfigureAwait(false);
-            var graph = await steps.LoadGraphAsync(ct).ConfigureAwait(false);
-            var preBlocked = await steps.LoadPreBlockedAsync(graph.EdgeCount, ct).ConfigureAwait(false);
+            var loaded = await steps.LoadGraphAsync(ct).ConfigureAwait(false);
+            var (graph, preBlocked) = (loaded.Graph, loaded.PreBlocked);
             var seconds = new List<double>();
             for (var r = 0; r < repeats; r++)
             {

@@ -25,5 +25,9 @@ internal static class BtydErrors
     public static ArgumentException InvalidParameters(string model, string detail)
         => new(Text($"{model} parameters must all be finite and positive: {detail}."), "parameters");
 
+    public static ArgumentException MissingColumn(string role, string name, IEnumerable<string> available)
+        => new(Text($"The transactions relation has no {role} column '{name}'; its columns are: {string.Join(", ", available)}. ")
+            + "Name the columns with TransactionColumns.", "transactionsSql");
+
     private static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

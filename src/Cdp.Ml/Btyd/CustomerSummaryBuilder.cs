@@ -71,12 +71,24 @@ public static class CustomerSummaryBuilder
             """;
     }
 
-    /// <summary>Runs <see cref="Sql"/> on the engine and reads the summaries.</summary>
+    /// <summary>
+    /// Runs <see cref="Sql"/> on the engine and reads the summaries. A column missing from the relation is an
+    /// <see cref="ArgumentException"/> naming it and the columns there are.
+    /// </summary>
     public static async Task<IReadOnlyList<CustomerSummary>> BuildAsync(
         DuckDbEngine engine, string transactionsSql, SummaryOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(engine);
-        var result = await engine.QueryAsync(Sql(transactionsSql, options), cancellationToken).ConfigureAwait(false);
+        var query = Sql(transactionsSql, options);
+        var columns = options.Columns ?? new TransactionColumns();
+        var available = await engine.DescribeAsync(transactionsSql, cancellationToken).ConfigureAwait(false);
+        foreach (var (role, name) in new[] { ("customer", columns.Customer), ("purchase time", columns.PurchasedAt), ("amount", columns.Amount) })
+        {
+            // DuckDB resolves unquoted and quoted names case-insensitively.
+            if (name is not null && !available.Any(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase)))
+                throw BtydErrors.MissingColumn(role, name, available.Select(c => c.Name));
+        }
+        var result = await engine.QueryAsync(query, cancellationToken).ConfigureAwait(false);
         return result.Rows
             .Select(row => new CustomerSummary(
                 (string)row[0]!,

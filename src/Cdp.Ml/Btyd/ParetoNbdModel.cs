@@ -61,17 +61,22 @@ public sealed class ParetoNbdModel : IPurchaseModel
 
     /// <summary>
     /// ln A₀, where A₀ = F(t_x) − F(T) and F(u) = ₂F₁(r+s+x, s+1; r+s+x+1; (α−β)/(α+u)) / (α+u)^(r+s+x) when α ≥ β,
-    /// else F(u) = ₂F₁(r+s+x, r+x; r+s+x+1; (β−α)/(β+u)) / (β+u)^(r+s+x). The choice keeps the argument in [0, 1).
-    /// A₀ is the integral of the drop-out density over (t_x, T]; computed as ln F(t_x) + ln(1 − F(T)/F(t_x)) so that
-    /// a recency close to T does not cancel catastrophically. A₀ = 0 (ln = −∞) when t_x = T.
+    /// else F(u) = ₂F₁(r+s+x, r+x; r+s+x+1; (β−α)/(β+u)) / (β+u)^(r+s+x); the choice keeps the argument z in [0, 1).
+    /// Those series converge slowly for large x (their terms first grow like the (r+x)ₖ factor), so F is evaluated
+    /// through Euler's transformation ₂F₁(a, b; c; z) = (1−z)^(c−a−b) ₂F₁(c−a, c−b; c; z), which here gives a series
+    /// ₂F₁(1, ·; r+s+x+1; z) whose term ratio stays below z, with 1 − z = (β+u)/(α+u) or (α+u)/(β+u) exactly:
+    /// α ≥ β: ln F(u) = ln ₂F₁(1, r+x; r+s+x+1; z) − s ln(β+u) − (r+x) ln(α+u);
+    /// α &lt; β: ln F(u) = ln ₂F₁(1, s+1; r+s+x+1; z) − (r+x−1) ln(α+u) − (s+1) ln(β+u).
+    /// A₀ is computed as ln F(t_x) + ln(1 − F(T)/F(t_x)) so that a recency close to T does not cancel
+    /// catastrophically; A₀ = 0 (ln = −∞) when t_x = T.
     /// </summary>
     private static double LogA0(ParetoNbdParameters p, int x, double tx, double age)
     {
         var (r, alpha, s, beta) = (p.R, p.Alpha, p.S, p.Beta);
-        var order = r + s + x;
+        var c = r + s + x + 1;
         double LogF(double u) => alpha >= beta
-            ? Math.Log(SpecialFunctions.Hypergeometric2F1(order, s + 1, order + 1, (alpha - beta) / (alpha + u))) - order * Math.Log(alpha + u)
-            : Math.Log(SpecialFunctions.Hypergeometric2F1(order, r + x, order + 1, (beta - alpha) / (beta + u))) - order * Math.Log(beta + u);
+            ? Math.Log(SpecialFunctions.Hypergeometric2F1(1, r + x, c, (alpha - beta) / (alpha + u))) - s * Math.Log(beta + u) - (r + x) * Math.Log(alpha + u)
+            : Math.Log(SpecialFunctions.Hypergeometric2F1(1, s + 1, c, (beta - alpha) / (beta + u))) - (r + x - 1) * Math.Log(alpha + u) - (s + 1) * Math.Log(beta + u);
         var atRecency = LogF(tx);
         var atAge = LogF(age);
         var ratio = Math.Exp(atAge - atRecency);

@@ -24,6 +24,8 @@ public sealed class CdnowConformanceTests(ITestOutputHelper output, TestConsole 
         Assert.Equal(0.793, p.A, 0.01);
         Assert.Equal(2.426, p.B, 0.01);
         Assert.Equal(-9582.4, model.Fit.LogLikelihood, 0.1);
+        LikelihoodTests.AssertPerturbationsLower(model.Fit.LogLikelihood, [p.R, p.Alpha, p.A, p.B],
+            v => BgNbdModel.LogLikelihood(new BgNbdParameters(v[0], v[1], v[2], v[3]), fits.Summary!));
     }
 
     [Fact]
@@ -62,6 +64,8 @@ public sealed class CdnowConformanceTests(ITestOutputHelper output, TestConsole 
         Assert.Equal(published.Alpha, p.Alpha, published.Alpha * 0.02);
         Assert.Equal(published.S, p.S, published.S * 0.02);
         Assert.Equal(published.Beta, p.Beta, published.Beta * 0.02);
+        LikelihoodTests.AssertPerturbationsLower(model.Fit.LogLikelihood, [p.R, p.Alpha, p.S, p.Beta],
+            v => ParetoNbdModel.LogLikelihood(new ParetoNbdParameters(v[0], v[1], v[2], v[3]), fits.Summary!));
     }
 
     [Fact]
@@ -76,6 +80,8 @@ public sealed class CdnowConformanceTests(ITestOutputHelper output, TestConsole 
         Assert.Equal(6.25, p.P, 6.25 * 0.02);
         Assert.Equal(3.74, p.Q, 3.74 * 0.02);
         Assert.Equal(15.45, p.Gamma, 15.45 * 0.02);
+        LikelihoodTests.AssertPerturbationsLower(model.Fit.LogLikelihood, [p.P, p.Q, p.Gamma],
+            v => GammaGammaModel.LogLikelihood(new GammaGammaParameters(v[0], v[1], v[2]), fits.SummaryWithSpend!));
     }
 
     [Fact]

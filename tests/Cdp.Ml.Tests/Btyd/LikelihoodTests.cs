@@ -31,11 +31,15 @@ public sealed class LikelihoodTests(ITestOutputHelper output)
     [Fact]
     public void ParetoNbd_fit_is_a_maximum()
     {
-        var model = ParetoNbdModel.FitTo(Customers);
+        // A subset keeps the test quick: every distinct (x, t_x, T) costs two hypergeometric series per evaluation, and
+        // on BG/NBD-simulated data the fit goes to β ≫ α, where those series need hundreds of terms.
+        var customers = Customers.Take(300).ToList();
+        var model = ParetoNbdModel.FitTo(customers);
         var p = model.Parameters;
-        Assert.Equal(model.Fit!.LogLikelihood, ParetoNbdModel.LogLikelihood(p, Customers), 1e-9);
+        output.WriteLine(FormattableString.Invariant($"Pareto/NBD on simulated data: r={p.R:F3} alpha={p.Alpha:F3} s={p.S:F3} beta={p.Beta:F3} LL={model.Fit!.LogLikelihood:F3}, {model.Fit.Iterations} iterations, {model.Fit.Evaluations} evaluations"));
+        Assert.Equal(model.Fit!.LogLikelihood, ParetoNbdModel.LogLikelihood(p, customers), 1e-9);
         AssertPerturbationsLower(model.Fit.LogLikelihood, [p.R, p.Alpha, p.S, p.Beta],
-            v => ParetoNbdModel.LogLikelihood(new ParetoNbdParameters(v[0], v[1], v[2], v[3]), Customers));
+            v => ParetoNbdModel.LogLikelihood(new ParetoNbdParameters(v[0], v[1], v[2], v[3]), customers));
     }
 
     [Fact]
@@ -54,7 +58,7 @@ public sealed class LikelihoodTests(ITestOutputHelper output)
     [Fact]
     public void Fits_are_deterministic_and_ignore_input_order()
     {
-        var customers = Customers.Take(600).ToList();
+        var customers = Customers.Take(500).ToList();
         var reversed = customers.AsEnumerable().Reverse().ToList();
         var first = BgNbdModel.FitTo(customers);
         var again = BgNbdModel.FitTo(customers);
@@ -98,7 +102,7 @@ public sealed class LikelihoodTests(ITestOutputHelper output)
         Assert.Equal(atOne, nearOne, 1e-5);
     }
 
-    private static void AssertPerturbationsLower(double maximum, double[] estimate, Func<double[], double> logLikelihood)
+    internal static void AssertPerturbationsLower(double maximum, double[] estimate, Func<double[], double> logLikelihood)
     {
         for (var i = 0; i < estimate.Length; i++)
         {

@@ -20,6 +20,7 @@ public class DependencyRulesTests
         ["Cdp.Identity"] = (["Cdp.Engine"], ["libphonenumber-csharp"]),
         ["Cdp.DemoBrand"] = ([], []),
         ["Cdp.Ingestion"] = (["Cdp.Lake"], ["Npgsql"]),
+        ["Cdp.Ml"] = (["Cdp.Engine"], ["Microsoft.ML"]),
         ["Cdp.Cli"] = (["Cdp.Lake", "Cdp.Modeling", "Cdp.DemoBrand", "Cdp.Identity", "Cdp.Ingestion"], ["Spectre.Console"]),
     };
 

@@ -36,7 +36,7 @@ internal sealed partial class FileIngestion(LakeSession lake, string batchId)
             var staged = source.Format switch
             {
                 SourceFormat.Csv => await Task.Run(() => CsvStager.Stage(local, gzip, source, staging, onBytes, ct), ct).ConfigureAwait(false),
-                SourceFormat.JsonLines => await Task.Run(() => JsonLinesStager.Stage(local, gzip, staging, onBytes, ct), ct).ConfigureAwait(false),
+                SourceFormat.JsonLines => await Task.Run(() => JsonLinesStager.StageAsync(local, gzip, staging, onBytes, ct), ct).ConfigureAwait(false),
                 _ => null,
             };
             if (staged is null) onBytes(file.Size);

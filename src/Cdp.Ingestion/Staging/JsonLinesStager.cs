@@ -1,5 +1,6 @@
-using System.Runtime.CompilerServices;
+using System.Buffers;
 using System.Buffers.Text;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -10,63 +11,110 @@ namespace Cdp.Ingestion.Staging;
 /// Streams a JSON-lines file once: each non-blank line must be valid UTF-8 and exactly one JSON object (checked with
 /// <see cref="Utf8JsonReader"/>), and is copied with <c>"_source_line": n</c> as its first member; other lines go to
 /// the reject file with the reason. The top-level keys seen are collected, so a key DuckDB's type sampling missed
-/// is noticed.
+/// is noticed. Blocks of lines are checked on every core and written back in input order, so the staged file, the
+/// rejects and the keys are the same as a single pass would produce; at most a few blocks are in memory.
 /// </summary>
 internal static class JsonLinesStager
 {
-    // Runs once per file per process: optimise it at once rather than from tier-0 code.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static StagedInput Stage(string inputPath, bool gzip, string stagingDir, Action<long>? onBytes, CancellationToken cancellationToken)
+    public static async Task<StagedInput> StageAsync(string inputPath, bool gzip, string stagingDir, Action<long>? onBytes,
+        CancellationToken cancellationToken)
     {
         var dataPath = Path.Combine(stagingDir, "data.jsonl");
-        using var reader = new InputReader(inputPath, gzip, onBytes);
-        using var output = new FileStream(dataPath, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 20);
+        using var reader = new LineBlockReader(inputPath, gzip, onBytes);
+        await using var output = new FileStream(dataPath, FileMode.Create, FileAccess.Write, FileShare.Read, 1, FileOptions.None);
         using var rejects = new RejectWriter(Path.Combine(stagingDir, "rejects.jsonl"));
-        var keys = new KeyCollector();
-        Span<byte> prefix = stackalloc byte[48];
-        var open = "{\"_source_line\":"u8;
-        open.CopyTo(prefix);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var keys = new List<string>();
+        long records = 0, staged = 0;
+        var pending = new Queue<Task<CheckedBlock>>();
+        var inFlight = Math.Max(2, Environment.ProcessorCount) + 1;
 
-        long line = 0, records = 0, staged = 0;
-        var start = 0;
-        reader.Refill(0, cancellationToken);
-        if (reader.Length >= 3 && reader.Buffer[0] == 0xEF && reader.Buffer[1] == 0xBB && reader.Buffer[2] == 0xBF) start = 3;
-        while (true)
+        async Task WriteOldestAsync()
         {
-            var newline = reader.Buffer.AsSpan(start, reader.Length - start).IndexOf((byte)'\n');
-            if (newline < 0 && !reader.AtEnd)
+            var block = await pending.Dequeue().ConfigureAwait(false);
+            await output.WriteAsync(block.Output.AsMemory(0, block.OutputLength), cancellationToken).ConfigureAwait(false);
+            ArrayPool<byte>.Shared.Return(block.Output);
+            foreach (var (line, reason, raw) in block.Rejects) rejects.Add(line, null, reason, raw);
+            foreach (var key in block.Keys)
             {
-                start -= reader.Refill(start, cancellationToken);
-                continue;
+                if (seen.Add(key)) keys.Add(key);
             }
-            if (newline < 0 && start >= reader.Length) break;
-            var end = newline < 0 ? reader.Length : start + newline;
-            var record = reader.Buffer.AsSpan(start, end - start);
-            if (record.Length > 0 && record[^1] == (byte)'\r') record = record[..^1];
-            line++;
-            var body = record.TrimStart(" \t"u8);
-            if (!body.TrimEnd(" \t"u8).IsEmpty)
-            {
-                records++;
-                if (Check(record, keys) is { } reason) rejects.Add(line, null, reason, record);
-                else
-                {
-                    // '{' ... becomes {"_source_line":n, ... (no comma before an empty object's '}').
-                    Utf8Formatter.TryFormat(line, prefix[open.Length..], out var n);
-                    var rest = body[1..];
-                    var isEmpty = rest.TrimStart(" \t"u8) is [(byte)'}', ..];
-                    n += open.Length;
-                    if (!isEmpty) prefix[n++] = (byte)',';
-                    output.Write(prefix[..n]);
-                    output.Write(rest);
-                    output.WriteByte((byte)'\n');
-                    staged++;
-                }
-            }
-            if (newline < 0) break;
-            start = end + 1;
+            records += block.Records;
+            staged += block.Staged;
         }
-        return new StagedInput(dataPath, rejects.Path, records, staged, rejects.Count, keys.Names, staged > 0);
+
+        try
+        {
+            while (reader.Next(cancellationToken) is { } next)
+            {
+                pending.Enqueue(Task.Run(() => CheckBlock(next), cancellationToken));
+                if (pending.Count >= inFlight) await WriteOldestAsync().ConfigureAwait(false);
+            }
+            while (pending.Count > 0) await WriteOldestAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            // Let the blocks still being checked finish before their files are deleted.
+            await Task.WhenAll(pending).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            throw;
+        }
+        return new StagedInput(dataPath, rejects.Path, records, staged, rejects.Count, keys, staged > 0);
+    }
+
+    /// <summary>A block's lines checked: the staged bytes (rented), the rejected lines and the keys seen.</summary>
+    private sealed record CheckedBlock(byte[] Output, int OutputLength, List<(long Line, string Reason, byte[] Raw)> Rejects,
+        IReadOnlyList<string> Keys, long Records, long Staged);
+
+    // Runs once per block on the thread pool: optimise it at once rather than from tier-0 code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static CheckedBlock CheckBlock(LineBlock block)
+    {
+        try
+        {
+            var input = block.Bytes;
+            // Each line grows by at most the prefix below with a 20-digit number and a comma.
+            var output = ArrayPool<byte>.Shared.Rent(input.Length + (block.LineBreaks + 1) * 40);
+            var rejects = new List<(long, string, byte[])>();
+            var keys = new KeyCollector();
+            Span<byte> prefix = stackalloc byte[48];
+            var open = "{\"_source_line\":"u8;
+            open.CopyTo(prefix);
+            var written = 0;
+            long line = block.FirstLine - 1, records = 0, staged = 0;
+            while (!input.IsEmpty)
+            {
+                var newline = input.IndexOf((byte)'\n');
+                var record = newline < 0 ? input : input[..newline];
+                input = newline < 0 ? [] : input[(newline + 1)..];
+                if (record.Length > 0 && record[^1] == (byte)'\r') record = record[..^1];
+                line++;
+                var body = record.TrimStart(" \t"u8);
+                if (body.TrimEnd(" \t"u8).IsEmpty) continue;
+                records++;
+                if (!(Utf8.IsValid(record) && JsonLineScanner.IsPlainObject(record, keys)) && Check(record, keys) is { } reason)
+                {
+                    rejects.Add((line, reason, record.ToArray()));
+                    continue;
+                }
+                // '{' ... becomes {"_source_line":n, ... (no comma before an empty object's '}').
+                Utf8Formatter.TryFormat(line, prefix[open.Length..], out var n);
+                var rest = body[1..];
+                var isEmpty = rest.TrimStart(" \t"u8) is [(byte)'}', ..];
+                n += open.Length;
+                if (!isEmpty) prefix[n++] = (byte)',';
+                prefix[..n].CopyTo(output.AsSpan(written));
+                written += n;
+                rest.CopyTo(output.AsSpan(written));
+                written += rest.Length;
+                output[written++] = (byte)'\n';
+                staged++;
+            }
+            return new CheckedBlock(output, written, rejects, keys.Names, records, staged);
+        }
+        finally
+        {
+            block.Return();
+        }
     }
 
     /// <summary>Null when the line is one JSON object without reserved keys, else why it is rejected.</summary>
@@ -114,16 +162,30 @@ internal sealed class KeyCollector
 
     public IReadOnlyList<string> Names => _names;
 
+    /// <summary>Records an unescaped property name; false when it is reserved.</summary>
+    public bool TryAdd(ReadOnlySpan<byte> name, int position)
+    {
+        if (position < _byPosition.Count && name.SequenceEqual(_byPosition[position])) return true;
+        var text = Encoding.UTF8.GetString(name);
+        if (Lineage.IsReserved(text)) return false;
+        Remember(text, name.ToArray(), position);
+        return true;
+    }
+
     /// <summary>Records the property name under the reader; returns it when it is reserved.</summary>
     public string? Add(ref Utf8JsonReader reader, int position)
     {
         if (!reader.ValueIsEscaped && position < _byPosition.Count && reader.ValueSpan.SequenceEqual(_byPosition[position])) return null;
         var name = reader.GetString()!;
         if (Lineage.IsReserved(name)) return name;
+        Remember(name, Encoding.UTF8.GetBytes(name), position);
+        return null;
+    }
+
+    private void Remember(string name, byte[] bytes, int position)
+    {
         if (_seen.Add(name)) _names.Add(name);
-        var bytes = Encoding.UTF8.GetBytes(name);
         if (position < _byPosition.Count) _byPosition[position] = bytes;
         else if (position == _byPosition.Count) _byPosition.Add(bytes);
-        return null;
     }
 }

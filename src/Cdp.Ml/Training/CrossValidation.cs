@@ -83,7 +83,7 @@ internal sealed class CrossValidation
             {
                 var (_, numeric, c) = columns[j];
                 var source = fold.Validation.ToArray();
-                new Random(HashCode.Combine(seed, f, j) & int.MaxValue).Shuffle(source);
+                new Random(ShuffleSeed(seed, f, j)).Shuffle(source);
                 var donor = fold.Validation.Select((r, k) => (r, k)).ToDictionary(p => p.r, p => source[p.k]);
                 Func<int, double[]>? numbers = numeric ? r => Replace(table.Numeric[r], c, table.Numeric[donor[r]][c]) : null;
                 Func<int, string?[]>? categories = numeric ? null : r => Replace(table.Categorical[r], c, table.Categorical[donor[r]][c]);
@@ -94,6 +94,10 @@ internal sealed class CrossValidation
         return columns.Select((col, j) => new FeatureImportance(col.n, drops[j]))
             .OrderByDescending(i => i.AucDrop).ThenBy(i => i.Column, StringComparer.Ordinal).ToList();
     }
+
+    /// <summary>A fixed mix of seed, fold and column (HashCode.Combine is randomised per process, so it cannot be used).</summary>
+    private static int ShuffleSeed(int seed, int fold, int column)
+        => (int)((((long)seed * 1_000_003 + fold) * 10_007 + column) & int.MaxValue);
 
     private static T[] Replace<T>(T[] row, int column, T value)
     {

@@ -46,11 +46,7 @@ public sealed class DemoTests : IDisposable
     [Fact]
     public async Task Demo_pipeline_generates_ingests_and_builds_then_reruns_without_duplicates()
     {
-        var project = _dir.Path("project");
-        Directory.CreateDirectory(project);
-        var root = Cdp.Testing.RepositoryPaths.Root;
-        File.Copy(Path.Combine(root, "cdp.yml"), Path.Combine(project, "cdp.yml"));
-        foreach (var folder in new[] { "models", "sql", "seeds" }) CopyFolder(Path.Combine(root, folder), Path.Combine(project, folder));
+        var project = CopyOfRepositoryProject("project");
 
         var first = (await CdpCli.RunAsync("demo", "--project-dir", project, "--people", "300", "--format", "json")).Succeeded().Json();
 
@@ -113,11 +109,7 @@ public sealed class DemoTests : IDisposable
     [Fact]
     public async Task Identity_on_the_demo_brand_meets_the_precision_and_recall_floors()
     {
-        var project = _dir.Path("project-2000");
-        Directory.CreateDirectory(project);
-        var root = Cdp.Testing.RepositoryPaths.Root;
-        File.Copy(Path.Combine(root, "cdp.yml"), Path.Combine(project, "cdp.yml"));
-        foreach (var folder in new[] { "models", "sql", "seeds" }) CopyFolder(Path.Combine(root, folder), Path.Combine(project, folder));
+        var project = CopyOfRepositoryProject("project-2000");
 
         var demo = (await CdpCli.RunAsync("demo", "--project-dir", project, "--people", "2000", "--format", "json")).Succeeded().Json();
 
@@ -126,6 +118,17 @@ public sealed class DemoTests : IDisposable
         var (precision, recall) = (double.Parse(parts[0], CultureInfo.InvariantCulture), double.Parse(parts[2], CultureInfo.InvariantCulture));
         Assert.True(precision >= 0.99, $"precision {precision} ({figure})");
         Assert.True(recall >= 0.95, $"recall {recall} ({figure})");
+    }
+
+    /// <summary>A copy of the repository's project (cdp.yml, models/, sql/, seeds/) in a temp folder of its own.</summary>
+    private string CopyOfRepositoryProject(string name)
+    {
+        var project = _dir.Path(name);
+        Directory.CreateDirectory(project);
+        var root = Cdp.Testing.RepositoryPaths.Root;
+        File.Copy(Path.Combine(root, "cdp.yml"), Path.Combine(project, "cdp.yml"));
+        foreach (var folder in new[] { "models", "sql", "seeds" }) CopyFolder(Path.Combine(root, folder), Path.Combine(project, folder));
+        return project;
     }
 
     private static void CopyFolder(string from, string to)

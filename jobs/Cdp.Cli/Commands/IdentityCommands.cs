@@ -49,11 +49,25 @@ internal sealed record IdentityContext(ModelingProject Project, IdentityRules Ru
 
     public string? DefaultPhoneRegion => Project.Vars.GetValueOrDefault("default_phone_region") as string;
 
+    /// <summary>Registers every table of the lake; the result names a table as <c>zone.name</c> when it exists.</summary>
+    public async Task<Func<string, string, string?>> RegisterAsync(LakeSession lake, CancellationToken ct)
+    {
+        var tables = await lake.RegisterLakeAsync(LakeUri, ct);
+        return (zone, name) => tables.Any(t => t.Schema == zone && t.Name == name) ? zone + "." + name : null;
+    }
+
+    /// <summary>Registers the lake and returns the published person map as a relation; an error when there is none yet.</summary>
+    public async Task<string> PersonMapAsync(LakeSession lake, CancellationToken ct)
+        => (await RegisterAsync(lake, ct))("silver", IdentityTables.PersonMap)
+           ?? throw NoPersonMap();
+
+    public IdentityException NoPersonMap() => new($"no published person map in the lake {LakeUri}; run: cdp identity run");
+
     /// <summary>Registers the lake and names the relations a run reads; the edges model must have been built.</summary>
     public async Task<IdentityTables> TablesAsync(LakeSession lake, CancellationToken ct)
     {
-        var tables = await lake.RegisterLakeAsync(LakeUri, ct);
-        bool Has(string name) => tables.Any(t => t.Schema == "silver" && t.Name == name);
+        var relation = await RegisterAsync(lake, ct);
+        bool Has(string name) => relation("silver", name) is not null;
         if (!Has("identity_edges"))
             throw new IdentityException($"no table silver/identity_edges in the lake {LakeUri}; build it first: cdp models build -s +tag:identity");
         return new IdentityTables(
@@ -83,7 +97,10 @@ public sealed class IdentityRunCommand(IAnsiConsole console) : CdpCommand<Identi
             var printer = PrinterFor(settings);
             var result = await WithStatusAsync(settings, "resolving identities", () => identity.ResolveAsync(lake, null, cancellationToken));
             Print(printer, result);
-            foreach (var v in result.Violations.Where(_ => !result.Published)) await CdpApp.CurrentError.WriteLineAsync($"error: health gate: {v}");
+            if (!result.Published)
+            {
+                foreach (var v in result.Violations) await CdpApp.CurrentError.WriteLineAsync($"error: health gate: {v}");
+            }
             return result.Published ? ExitCodes.Success : ExitCodes.Failure;
         }
         catch (IdentityException e)
@@ -129,10 +146,8 @@ public sealed class IdentityExplainCommand(IAnsiConsole console) : CdpCommand<Id
         {
             var identity = IdentityContext.Load(settings.ProjectDir, settings.Lake);
             await using var lake = Sessions.WithSqlFunctions();
-            var tables = await lake.RegisterLakeAsync(identity.LakeUri, cancellationToken);
-            if (!tables.Any(t => t.Schema == "silver" && t.Name == IdentityTables.PersonMap))
-                throw new IdentityException($"no published person map in the lake {identity.LakeUri}; run: cdp identity run");
-            var explainer = new IdentityExplainer(lake.Engine, "silver." + IdentityTables.PersonMap, "silver." + IdentityTables.EdgeDecisions, identity.DefaultPhoneRegion);
+            var map = await identity.PersonMapAsync(lake, cancellationToken);
+            var explainer = new IdentityExplainer(lake.Engine, map, "silver." + IdentityTables.EdgeDecisions, identity.DefaultPhoneRegion);
             var explanation = await explainer.ExplainAsync(settings.Identifier, settings.Other, cancellationToken);
             Print(PrinterFor(settings), explanation);
             return ExitCodes.Success;

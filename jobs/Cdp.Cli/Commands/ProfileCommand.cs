@@ -25,7 +25,7 @@ public sealed class ProfileCommand(IAnsiConsole console) : CdpCommand<ProfileSet
         {
             var identity = IdentityContext.Load(settings.ProjectDir, settings.Lake);
             await using var lake = Sessions.WithSqlFunctions();
-            var lookup = await OpenAsync(lake, identity.LakeUri, identity.DefaultPhoneRegion, cancellationToken);
+            var lookup = await OpenAsync(lake, identity, cancellationToken);
             var profile = await lookup.LookupAsync(settings.Identifier, cancellationToken);
             Print(PrinterFor(settings), profile);
             return ExitCodes.Success;
@@ -38,15 +38,13 @@ public sealed class ProfileCommand(IAnsiConsole console) : CdpCommand<ProfileSet
     }
 
     /// <summary>A lookup over the lake's published tables; the gold tables that are not built yet are left out.</summary>
-    public static async Task<ProfileLookup> OpenAsync(LakeSession lake, string lakeUri, string? defaultPhoneRegion, CancellationToken ct)
+    private static async Task<ProfileLookup> OpenAsync(LakeSession lake, IdentityContext identity, CancellationToken ct)
     {
-        var tables = await lake.RegisterLakeAsync(lakeUri, ct);
-        string? Relation(string schema, string name) => tables.Any(t => t.Schema == schema && t.Name == name) ? schema + "." + name : null;
-        var map = Relation("silver", IdentityTables.PersonMap)
-                  ?? throw new IdentityException($"no published person map in the lake {lakeUri}; run: cdp identity run");
-        var relations = new ProfileRelations(map, Relation("gold", "customer_profiles") ?? Relation("gold", "golden_profiles"),
-            Relation("gold", "person_last_cart"), Relation("gold", "person_replenishment"), Relation("gold", "customer_scores"));
-        return new ProfileLookup(lake.Engine, relations, defaultPhoneRegion);
+        var relation = await identity.RegisterAsync(lake, ct);
+        var map = relation("silver", IdentityTables.PersonMap) ?? throw identity.NoPersonMap();
+        var relations = new ProfileRelations(map, relation("gold", "customer_profiles") ?? relation("gold", "golden_profiles"),
+            relation("gold", "person_last_cart"), relation("gold", "person_replenishment"), relation("gold", "customer_scores"));
+        return new ProfileLookup(lake.Engine, relations, identity.DefaultPhoneRegion);
     }
 
     private void Print(Printer printer, PersonProfile p)

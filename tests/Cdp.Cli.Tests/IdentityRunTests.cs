@@ -126,4 +126,26 @@ public sealed class IdentityRunTests : IDisposable
 
         Assert.Contains("cdp.yml: identity.types.device.role: 'shared' is not a role (anchor, record or soft)", result.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_matching_rule_over_a_missing_relation_or_settings_file_fails_naming_it()
+    {
+        var settings = Path.Combine(Cdp.Testing.RepositoryPaths.Root, "sql", "identity", "matching", "crm_customers.yml");
+        string Matching(string relation, string file) => IdentityLake.Rules + $$"""
+
+              matching:
+                dupes: {relation: {{relation}}, identifier_type: customer_number, settings: '{{file}}', priority: 30}
+            """;
+
+        var lake = new IdentityLake(_dir, Matching("silver.stg_crm_customers", settings));
+        await lake.AppendAsync(ThreeCustomers);
+        var missingRelation = (await CdpCli.RunAsync("identity", "run", "--project-dir", lake.Project, "--lake", lake.Lake)).Failed(1);
+        Assert.Contains("identity.matching.dupes: cannot read silver.stg_crm_customers", missingRelation.Stderr, StringComparison.Ordinal);
+        Assert.Contains("cdp models build -s tag:identity", missingRelation.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(lake.Table("identity_person_map")), "nothing is published when a matching rule cannot run");
+
+        File.WriteAllText(Path.Combine(lake.Project, "cdp.yml"), "name: identity_test\nlake: ./lake\n" + Matching("silver.stg_crm_customers", "no/such.yml") + "\n");
+        var missingFile = (await CdpCli.RunAsync("identity", "run", "--project-dir", lake.Project, "--lake", lake.Lake)).Failed(1);
+        Assert.Contains("cdp.yml: identity.matching.dupes.settings: file 'no/such.yml' not found", missingFile.Stderr, StringComparison.Ordinal);
+    }
 }

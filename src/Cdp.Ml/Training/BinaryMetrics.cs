@@ -17,7 +17,7 @@ public sealed record ModelMetrics(double Auc, double PrAuc, double LogLoss, doub
 }
 
 /// <summary>Binary-classification metrics written here so they are exact, tie-aware and independent of any trainer.</summary>
-internal static class BinaryMetrics
+public static class BinaryMetrics
 {
     /// <summary>Mann-Whitney form: the chance a random positive scores above a random negative, ties counting one half.</summary>
     public static double Auc(IReadOnlyList<double> scores, IReadOnlyList<bool> labels)

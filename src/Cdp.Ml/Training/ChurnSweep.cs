@@ -47,7 +47,7 @@ public static class ChurnSweep
         var all = Enumerable.Range(0, table.Rows).ToArray();
         var (encoder, model) = CrossValidation.Train(table, all, bestTrial.Configuration, options.Seed);
         return new SweepResult(trials, bestTrial, metrics, calibration, importance,
-            new ChurnModel(bestTrial.Configuration, encoder, model, calibration, options.Seed),
+            new ChurnModel(bestTrial.Configuration, table.NumericColumns, table.CategoricalColumns, encoder, model, calibration, options.Seed),
             table.Rows, positives, table.MissingNumeric(), stoppedByBudget);
     }
 }

@@ -22,6 +22,37 @@ internal sealed class FeatureEncoder
 
     public int Length { get; }
 
+    /// <summary>The training mean of each numeric column (what a missing value becomes).</summary>
+    public IReadOnlyList<double> Means => means;
+
+    /// <summary>Per numeric column: true when it has a "was missing" slot.</summary>
+    public IReadOnlyList<bool> MissingIndicators => indicator;
+
+    /// <summary>Per categorical column: the categories seen in training, in slot order ("" is missing).</summary>
+    public IReadOnlyList<IReadOnlyList<string>> Categories
+        => vocabularies.Select(v => (IReadOnlyList<string>)v.OrderBy(p => p.Value).Select(p => p.Key).ToArray()).ToArray();
+
+    /// <summary>
+    /// Rebuilds an encoder from the learnt state of <see cref="Means"/>, <see cref="MissingIndicators"/> and
+    /// <see cref="Categories"/>; it encodes exactly as the original did.
+    /// </summary>
+    public static FeatureEncoder FromState(IReadOnlyList<double> means, IReadOnlyList<bool> missingIndicators, IReadOnlyList<IReadOnlyList<string>> categories)
+    {
+        if (means.Count != missingIndicators.Count)
+            throw new ArgumentException($"The encoder state has {means.Count} numeric means but {missingIndicators.Count} missing-value indicators.");
+        var vocabularies = new Dictionary<string, int>[categories.Count];
+        for (var c = 0; c < categories.Count; c++)
+        {
+            vocabularies[c] = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var category in categories[c])
+            {
+                if (!vocabularies[c].TryAdd(category, vocabularies[c].Count))
+                    throw new ArgumentException($"The encoder state lists category '{category}' twice for categorical column {c}.");
+            }
+        }
+        return new FeatureEncoder(means.ToArray(), missingIndicators.ToArray(), vocabularies);
+    }
+
     public static FeatureEncoder Fit(TrainingTable table, IReadOnlyList<int> rows)
     {
         var numeric = table.NumericColumns.Count;

@@ -20,9 +20,20 @@ internal static class ScoringFrame
             Label = table.Labels[r],
             Features = encoder.Encode(numeric?.Invoke(r) ?? table.Numeric[r], categorical?.Invoke(r) ?? table.Categorical[r]),
         }).ToList();
+        return ml.Data.LoadFromEnumerable(examples, Definition(encoder.Length));
+    }
+
+    /// <summary>The schema of the views a model is trained and scored on: a Boolean "Label" and a "Features" vector of the given length.</summary>
+    public static DataViewSchema InputSchema(MLContext ml, int features)
+        => ml.Data.LoadFromEnumerable(Array.Empty<Example>(), Definition(features)).Schema;
+
+    public const string FeaturesColumn = nameof(Example.Features);
+
+    private static SchemaDefinition Definition(int features)
+    {
         var schema = SchemaDefinition.Create(typeof(Example));
-        schema[nameof(Example.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, encoder.Length);
-        return ml.Data.LoadFromEnumerable(examples, schema);
+        schema[nameof(Example.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, features);
+        return schema;
     }
 
     public static double[] Scores(ITransformer model, IDataView view)

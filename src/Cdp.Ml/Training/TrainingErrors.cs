@@ -29,5 +29,26 @@ internal static class TrainingErrors
     public static ArgumentOutOfRangeException BadOption(string name, object value, string requirement)
         => new(name, value, $"{name} must be {requirement}.");
 
+    public static ArgumentException FeatureColumnsDiffer(IReadOnlyList<string> modelNumeric, IReadOnlyList<string> modelCategorical,
+        IReadOnlyList<string> tableNumeric, IReadOnlyList<string> tableCategorical)
+    {
+        var problems = new List<string>();
+        foreach (var name in modelNumeric.Except(tableNumeric, StringComparer.Ordinal))
+            problems.Add(tableCategorical.Contains(name, StringComparer.Ordinal) ? $"'{name}' is categorical in the table but numeric in the model" : $"missing numeric column '{name}'");
+        foreach (var name in modelCategorical.Except(tableCategorical, StringComparer.Ordinal))
+            problems.Add(tableNumeric.Contains(name, StringComparer.Ordinal) ? $"'{name}' is numeric in the table but categorical in the model" : $"missing categorical column '{name}'");
+        problems.AddRange(tableNumeric.Except(modelNumeric, StringComparer.Ordinal).Where(n => !modelCategorical.Contains(n, StringComparer.Ordinal)).Select(n => $"extra numeric column '{n}'"));
+        problems.AddRange(tableCategorical.Except(modelCategorical, StringComparer.Ordinal).Where(n => !modelNumeric.Contains(n, StringComparer.Ordinal)).Select(n => $"extra categorical column '{n}'"));
+        if (problems.Count == 0) problems.Add($"the same columns in another order (numeric [{string.Join(", ", tableNumeric)}], categorical [{string.Join(", ", tableCategorical)}])");
+        return new ArgumentException(
+            $"The table's feature columns differ from the churn model's: {string.Join("; ", problems)}. "
+            + $"The model expects numeric [{string.Join(", ", modelNumeric)}] and categorical [{string.Join(", ", modelCategorical)}], in that order; "
+            + "build the table to score from ChurnModel.NumericColumns and ChurnModel.CategoricalColumns.", "table");
+    }
+
+    /// <summary>A stream that <see cref="ChurnModel.Load"/> cannot read: what is wrong with it and what to do.</summary>
+    public static ModelFormatException NotAModel(string problem, string remedy, Exception? inner = null)
+        => new($"Cannot load a churn model from the stream: {problem}. {remedy}", inner);
+
     private static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

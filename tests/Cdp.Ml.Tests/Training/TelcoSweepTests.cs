@@ -39,7 +39,12 @@ public sealed class TelcoSweepTests(ITestOutputHelper output, TestConsole consol
         Assert.InRange(m.Brier, 0.12, 0.16);
         Assert.Equal(table.Rows, m.Calibration.Sum(b => b.Count));
         Assert.Contains(result.Importance.Take(5), i => i.Column is "Contract" or "tenure");
-        Assert.Equal(table.Rows, result.Model.Probabilities(table).Count);
+        var probabilities = result.Model.Probabilities(table);
+        Assert.Equal(table.Rows, probabilities.Count);
+        using var saved = new MemoryStream();
+        result.Model.Save(saved);
+        Assert.Equal(probabilities, ChurnModel.Load(new MemoryStream(saved.ToArray())).Probabilities(table));
+        Report(Text($"Telco saved model: {saved.Length:N0} bytes; reloaded scores identical on {table.Rows} rows"));
     }
 
     private static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -38,7 +38,7 @@ internal static class ModelArchive
         using var model = new MemoryStream();
         ml.Model.Save(contents.Model, ScoringFrame.InputSchema(ml, contents.Encoder.Length), model);
         using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
-        WriteEntry(zip, ManifestEntry, Encoding.UTF8.GetBytes(Manifest(contents).ToJsonString(new JsonSerializerOptions { WriteIndented = true })));
+        WriteEntry(zip, ManifestEntry, Encoding.UTF8.GetBytes(ManifestJson(contents).ToJsonString(new JsonSerializerOptions { WriteIndented = true })));
         WriteEntry(zip, ModelEntry, model.ToArray());
     }
 
@@ -65,15 +65,14 @@ internal static class ModelArchive
         }
         using (zip)
         {
-            var manifest = ParseManifest(ReadEntry(zip, ManifestEntry));
-            var ml = new MLContext(manifest.Seed);
-            var (model, schema) = LoadModel(ml, ReadEntry(zip, ModelEntry));
-            CheckModelFits(model, schema, manifest.Encoder.Length);
-            return manifest with { Model = model };
+            var m = ParseManifest(ReadEntry(zip, ManifestEntry));
+            var (model, schema) = LoadModel(new MLContext(m.Seed), ReadEntry(zip, ModelEntry));
+            CheckModelFits(model, schema, m.Encoder.Length);
+            return new Contents(m.Seed, m.NumericColumns, m.CategoricalColumns, m.Configuration, m.Calibration, m.Encoder, model);
         }
     }
 
-    private static JsonObject Manifest(Contents c) => new()
+    private static JsonObject ManifestJson(Contents c) => new()
     {
         ["format"] = Format,
         ["formatVersion"] = FormatVersion,
@@ -112,8 +111,11 @@ internal static class ModelArchive
     private static JsonNode Number(double value)
         => double.IsFinite(value) ? JsonValue.Create(value) : JsonValue.Create(value.ToString(CultureInfo.InvariantCulture));
 
-    /// <summary>The manifest's parts; <see cref="Contents.Model"/> is filled in once the ML.NET entry is loaded.</summary>
-    private static Contents ParseManifest(byte[] bytes)
+    /// <summary>What <c>manifest.json</c> holds: everything but the ML.NET model.</summary>
+    private sealed record Manifest(int Seed, IReadOnlyList<string> NumericColumns, IReadOnlyList<string> CategoricalColumns,
+        TrialConfiguration Configuration, PlattCalibration Calibration, FeatureEncoder Encoder);
+
+    private static Manifest ParseManifest(byte[] bytes)
     {
         JsonObject root;
         try
@@ -144,7 +146,7 @@ internal static class ModelArchive
             if (encoder.Means.Count != numeric.Count || encoder.Categories.Count != categorical.Count)
                 throw new FormatException($"the encoder has {encoder.Means.Count} numeric and {encoder.Categories.Count} categorical columns, but the manifest lists {numeric.Count} and {categorical.Count}");
             var calibration = new PlattCalibration(manifest.Double("calibration.a"), manifest.Double("calibration.b"));
-            return new Contents(manifest.Int("seed"), numeric, categorical, ParseConfiguration(manifest), calibration, encoder, Model: null!);
+            return new Manifest(manifest.Int("seed"), numeric, categorical, ParseConfiguration(manifest), calibration, encoder);
         }
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
         {

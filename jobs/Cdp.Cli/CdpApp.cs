@@ -40,7 +40,7 @@ public static class CdpApp
 
             config.AddBranch<CdpSettings>("demo", demo =>
             {
-                demo.SetDescription("Runs the pipeline end to end on the embedded default: generates the demo brand, ingests it, builds the models.");
+                demo.SetDescription("Runs the pipeline end to end on the embedded default: generates the demo brand, ingests it, resolves identities, builds the profiles, trains, scores and evaluates the ML models.");
                 demo.SetDefaultCommand<DemoCommand>();
                 demo.AddExample("demo");
                 demo.AddExample("demo", "--people", "20000", "--format", "json");
@@ -123,6 +123,23 @@ public static class CdpApp
                     .WithDescription("Finds records of the same person in one CSV or Parquet file (Fellegi-Sunter: blocking, EM-estimated m/u, match weights) and clusters the links.")
                     .WithExample("identity", "dedupe", "people.csv", "--settings", "febrl.yml", "--out", "dedupe")
                     .WithExample("identity", "dedupe", "people.parquet", "--settings", "m.yml", "--out", "o", "--format", "json");
+            });
+
+            config.AddBranch("ml", ml =>
+            {
+                ml.SetDescription("Trains, scores and evaluates the churn, repurchase and customer value models on the lake's gold tables; models are versioned in gold.ml_models.");
+                ml.AddCommand<MlTrainCommand>("train")
+                    .WithDescription("Builds point-in-time training sets from several cutoffs, sweeps LightGBM, FastTree and a linear baseline (or fits BG/NBD and Gamma-Gamma for value) and registers the model with its metrics and input table versions.")
+                    .WithExample("ml", "train", "churn")
+                    .WithExample("ml", "train", "repurchase:skincare", "--horizon", "45")
+                    .WithExample("ml", "train", "value", "--format", "json");
+                ml.AddCommand<MlScoreCommand>("score")
+                    .WithDescription("Scores every customer who did not refuse profiling with the latest churn, repurchase and value models into gold.customer_scores.")
+                    .WithExample("ml", "score");
+                ml.AddCommand<MlEvaluateCommand>("evaluate")
+                    .WithDescription("Trains on older cutoffs and judges the churn and repurchase models on a holdout they never saw, against the BG/NBD baseline.")
+                    .WithExample("ml", "evaluate")
+                    .WithExample("ml", "evaluate", "--format", "json");
             });
 
             config.AddCommand<ProfileCommand>("profile")

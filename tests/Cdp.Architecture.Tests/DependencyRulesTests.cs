@@ -21,7 +21,7 @@ public class DependencyRulesTests
         ["Cdp.DemoBrand"] = ([], []),
         ["Cdp.Ingestion"] = (["Cdp.Lake"], ["Npgsql"]),
         ["Cdp.Ml"] = (["Cdp.Engine"], ["Microsoft.ML"]),
-        ["Cdp.Cli"] = (["Cdp.Lake", "Cdp.Modeling", "Cdp.DemoBrand", "Cdp.Identity", "Cdp.Ingestion"], ["Spectre.Console"]),
+        ["Cdp.Cli"] = (["Cdp.Lake", "Cdp.Modeling", "Cdp.DemoBrand", "Cdp.Identity", "Cdp.Ingestion", "Cdp.Ml"], ["Spectre.Console"]),
     };
 
     public static TheoryData<string> Projects() => new(Rules.Keys);

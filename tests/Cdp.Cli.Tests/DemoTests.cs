@@ -102,42 +102,5 @@ public sealed class DemoTests : IDisposable
         Assert.Equal(0, (long)flags["real_numbers_unreadable"]!);
     }
 
-    /// <summary>
-    /// Identity resolution against the demo brand's ground truth at a size where the figures are stable (2,000
-    /// people): pairwise precision at least 0.99 and recall at least 0.95 over the identified records.
-    /// </summary>
-    [Fact]
-    public async Task Identity_on_the_demo_brand_meets_the_precision_and_recall_floors()
-    {
-        var project = CopyOfRepositoryProject("project-2000");
-
-        var demo = (await CdpCli.RunAsync("demo", "--project-dir", project, "--people", "2000", "--format", "json")).Succeeded().Json();
-
-        var figure = (string)demo["quality"]!["identity pairwise precision / recall"]!;
-        var parts = figure.Split(' ');
-        var (precision, recall) = (double.Parse(parts[0], CultureInfo.InvariantCulture), double.Parse(parts[2], CultureInfo.InvariantCulture));
-        Assert.True(precision >= 0.99, $"precision {precision} ({figure})");
-        Assert.True(recall >= 0.95, $"recall {recall} ({figure})");
-    }
-
-    /// <summary>A copy of the repository's project (cdp.yml, models/, sql/, seeds/) in a temp folder of its own.</summary>
-    private string CopyOfRepositoryProject(string name)
-    {
-        var project = _dir.Path(name);
-        Directory.CreateDirectory(project);
-        var root = Cdp.Testing.RepositoryPaths.Root;
-        File.Copy(Path.Combine(root, "cdp.yml"), Path.Combine(project, "cdp.yml"));
-        foreach (var folder in new[] { "models", "sql", "seeds" }) CopyFolder(Path.Combine(root, folder), Path.Combine(project, folder));
-        return project;
-    }
-
-    private static void CopyFolder(string from, string to)
-    {
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-    }
+    private string CopyOfRepositoryProject(string name) => DemoProject.CopyTo(_dir.Path(name));
 }

@@ -120,11 +120,20 @@ public sealed class DemoCommand(IAnsiConsole console) : CdpCommand<DemoSettings>
         var gold = await BuildAsync(settings, lake, request with { Exclude = beforeIdentity }, "Building the profile models...", cancellationToken);
         Done(new Step("build profiles and traits", Describe(gold.Summary), clock.Elapsed.TotalSeconds));
 
+        // 6. ML: churn, repurchase and value models, scores and segments, and a holdout evaluation.
+        DemoMl? ml = null;
+        if (resolved.Published && gold.Summary.Succeeded)
+        {
+            ml = await WithStatusAsync(settings, "Training, scoring and evaluating the ML models...", () => DemoMl.RunAsync(lake, lakeUri, Path.Combine(data, "truth"),
+                (name, result, seconds) => Done(new Step(name, result, seconds)), cancellationToken));
+        }
+
         var zones = await ZonesAsync(lake, lakeUri, cancellationToken);
         var quality = await QualityAsync(lake, quarantined, cancellationToken);
         var truth = Path.Combine(data, "truth", "records.csv");
         if (resolved.Published && File.Exists(truth)) quality = [.. quality, .. await IdentityFiguresAsync(lake, truth, cancellationToken)];
-        Print(printer, steps, zones, quality, lakeUri);
+        if (ml is not null) quality = [.. quality, .. ml.Figures()];
+        Print(printer, steps, zones, quality, ml, lakeUri);
         return ingest.Succeeded && staging.Summary.Succeeded && resolved.Published && gold.Summary.Succeeded ? ExitCodes.Success : ExitCodes.Failure;
     }
 
@@ -207,7 +216,8 @@ public sealed class DemoCommand(IAnsiConsole console) : CdpCommand<DemoSettings>
         return figures;
     }
 
-    private void Print(Output.Printer printer, List<Step> steps, IReadOnlyList<(string Zone, int Tables, long Rows)> zones, IReadOnlyList<(string Figure, string Value)> quality, string lakeUri)
+    private void Print(Output.Printer printer, List<Step> steps, IReadOnlyList<(string Zone, int Tables, long Rows)> zones, IReadOnlyList<(string Figure, string Value)> quality,
+        DemoMl? ml, string lakeUri)
     {
         if (printer.IsJson)
         {
@@ -217,6 +227,7 @@ public sealed class DemoCommand(IAnsiConsole console) : CdpCommand<DemoSettings>
                 ["steps"] = new JsonArray(steps.Select(s => (JsonNode)new JsonObject { ["step"] = s.Name, ["result"] = s.Result, ["seconds"] = Math.Round(s.Seconds, 3) }).ToArray()),
                 ["zones"] = new JsonObject(zones.Select(z => KeyValuePair.Create(z.Zone, (JsonNode?)new JsonObject { ["tables"] = z.Tables, ["rows"] = z.Rows }))),
                 ["quality"] = new JsonObject(quality.Select(q => KeyValuePair.Create(q.Figure, (JsonNode?)q.Value))),
+                ["ml"] = ml?.Json(),
             });
             return;
         }

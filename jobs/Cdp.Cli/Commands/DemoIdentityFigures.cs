@@ -28,13 +28,7 @@ public static class DemoIdentityFigures
     public static async Task<IdentityScore> ScoreAsync(DuckDbEngine engine, string truthRecords, CancellationToken ct)
     {
         var row = (await engine.QueryAsync($"""
-            with truth as (
-                select case silo when 'crm.customers' then 'customer_number' when 'loyalty.members' then 'loyalty_card'
-                                 when 'eshop.orders' then 'order_id' when 'stores.transactions' then 'store_transaction'
-                                 when 'web.sessions' then 'web_session' when 'app.sessions' then 'app_session' end as type,
-                       record_key as value, person_id as truth
-                from read_csv({Sql.Literal(truthRecords)}, all_varchar = true) where silo not like 'id.%'
-            ),
+            with truth as ({TruthRecords(truthRecords)}),
             identified_sessions as (
                 select left_type as type, left_value as value from silver.identity_edges
                 where rule in ('web_login', 'web_checkout', 'app_login', 'app_checkout') group by all
@@ -116,6 +110,15 @@ public static class DemoIdentityFigures
             """, ct);
         return rows.Rows.Select(r => new Contactability((string)r[0]!, Convert.ToInt64(r[1], CultureInfo.InvariantCulture), Convert.ToInt64(r[2], CultureInfo.InvariantCulture))).ToList();
     }
+
+    /// <summary>The ground truth's records as identifiers of the person map: type, value and the true person (<c>truth</c>).</summary>
+    public static string TruthRecords(string truthRecords) => $"""
+        select case silo when 'crm.customers' then 'customer_number' when 'loyalty.members' then 'loyalty_card'
+                         when 'eshop.orders' then 'order_id' when 'stores.transactions' then 'store_transaction'
+                         when 'web.sessions' then 'web_session' when 'app.sessions' then 'app_session' end as type,
+               record_key as value, person_id as truth
+        from read_csv({Sql.Literal(truthRecords)}, all_varchar = true) where silo not like 'id.%'
+        """;
 
     private static double D(object? value) => value is null ? 0 : Convert.ToDouble(value, CultureInfo.InvariantCulture);
 }

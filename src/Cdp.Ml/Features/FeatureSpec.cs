@@ -53,6 +53,30 @@ public sealed record FeatureSpec
 
     public override int GetHashCode() => Categories.Aggregate(17, (h, c) => h * 31 + StringComparer.Ordinal.GetHashCode(c));
 
+    /// <summary>
+    /// The spec a model was trained on, from its numeric feature columns: the categories come from its <c>share_</c>
+    /// columns, named as in <paramref name="knownCategories"/> (today's catalogue) when a category there has the same
+    /// slug, else by the slug itself. Columns that no spec produces are an <see cref="ArgumentException"/> naming them.
+    /// </summary>
+    public static FeatureSpec FromColumns(IReadOnlyList<string> numericColumns, IEnumerable<string> knownCategories)
+    {
+        ArgumentNullException.ThrowIfNull(numericColumns);
+        var bySlug = knownCategories.GroupBy(Slug).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var categories = numericColumns.Where(c => c.StartsWith("share_", StringComparison.Ordinal))
+            .Select(c => c["share_".Length..])
+            .Select(slug => bySlug.GetValueOrDefault(slug, slug))
+            .ToList();
+        var spec = new FeatureSpec(categories);
+        if (!spec.NumericColumns.SequenceEqual(numericColumns, StringComparer.Ordinal))
+        {
+            var unknown = numericColumns.Except(spec.NumericColumns, StringComparer.Ordinal).ToList();
+            throw new ArgumentException(unknown.Count > 0
+                ? $"The model expects feature columns this version does not compute: {string.Join(", ", unknown)}. Retrain it."
+                : "The model's feature columns are not in the order this version computes them. Retrain it.", nameof(numericColumns));
+        }
+        return spec;
+    }
+
     /// <summary>A category as part of a column name: lower case, anything but letters and digits as an underscore.</summary>
     public static string Slug(string category)
     {

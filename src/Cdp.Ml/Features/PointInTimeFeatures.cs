@@ -40,13 +40,7 @@ public static class PointInTimeFeatures
             var category = Cdp.Engine.Sql.Literal(c);
             return $",\n        min(days_to_due) FILTER (WHERE category = {category} AND days_to_due >= -30)::DOUBLE AS due_days_{slug}";
         }));
-        var consented = sources.Consents is null
-            ? "SELECT DISTINCT person_id FROM purchases"
-            : $"""
-              SELECT DISTINCT person_id FROM purchases
-              WHERE person_id NOT IN (
-                  SELECT person_id FROM {sources.Consents} WHERE purpose = 'profiling' AND NOT granted AND person_id IS NOT NULL)
-              """;
+        var consented = "SELECT DISTINCT person_id FROM purchases " + ConsentedFilter(sources, "WHERE");
         return $"""
             WITH purchases AS (
                 SELECT person_id, purchase_id, purchase_channel, CAST(purchased_at AS TIMESTAMPTZ) AS ts, CAST(amount_reporting AS DOUBLE) AS amount
@@ -184,6 +178,18 @@ public static class PointInTimeFeatures
             FROM (SELECT DISTINCT person_id FROM {sources.Purchases} WHERE CAST(purchased_at AS TIMESTAMPTZ) < {start}) AS known
             LEFT JOIN ({future}) AS future ON future.person_id = known.person_id
             """;
+    }
+
+    /// <summary>
+    /// A condition on <c>person_id</c> that leaves out everyone who refused profiling on any channel, after
+    /// <paramref name="keyword"/> (WHERE or AND); empty when the sources have no consents.
+    /// </summary>
+    public static string ConsentedFilter(FeatureSources sources, string keyword)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        return sources.Consents is null
+            ? ""
+            : $"{keyword} person_id NOT IN (SELECT person_id FROM {sources.Consents} WHERE purpose = 'profiling' AND NOT granted AND person_id IS NOT NULL)";
     }
 
     /// <summary>The cutoff's midnight in UTC as a SQL literal.</summary>

@@ -1,0 +1,163 @@
+using System.Globalization;
+using Cdp.Delta;
+using Cdp.Engine;
+using Cdp.Ml.Features;
+using Cdp.Ml.Registry;
+using Cdp.Ml.Segmentation;
+using Cdp.Ml.Training;
+
+namespace Cdp.Ml.Jobs;
+
+/// <summary>A classifier trained on the lake and registered.</summary>
+public sealed record ClassifierRun(RegisteredModel Registered, TrainedClassifier Trained);
+
+/// <summary>A value model fitted on the lake and registered.</summary>
+public sealed record ValueRun(RegisteredModel Registered, ValueModel Model);
+
+/// <summary>
+/// One scoring run: the scores, the model versions they came from, the segments, and the Delta versions of
+/// gold.customer_scores and gold.customer_segments.
+/// </summary>
+public sealed record ScoringRun(CustomerScores Scores, ScoringModels Models, long ScoresVersion, SegmentationResult Segmentation, long SegmentsVersion);
+
+/// <summary>
+/// The ML jobs over one lake: train and register (churn, repurchase, value), score with the latest registered models,
+/// and evaluate on a time-based holdout. Every model records the Delta versions of the tables it read.
+/// </summary>
+/// <param name="engine">The engine where <paramref name="sources"/> are registered.</param>
+/// <param name="openGold">Opens a Delta table by its name in the gold zone.</param>
+/// <param name="inputVersions">The Delta version of every relation in <paramref name="sources"/>, recorded with each model.</param>
+public sealed class MlPipeline(DuckDbEngine engine, FeatureSources sources, ModelRegistry registry, Func<string, DeltaTable> openGold,
+    IReadOnlyDictionary<string, long> inputVersions, TimeProvider? clock = null)
+{
+    public const string ValueModelName = "value";
+
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    /// <summary>Trains on cutoffs up to the end of the data and registers the model as the next version of its name.</summary>
+    public async Task<ClassifierRun> TrainClassifierAsync(PredictionTarget target, ClassifierTrainingOptions options, IProgress<string>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(options);
+        var span = await TrainingSets.SpanAsync(engine, sources, cancellationToken).ConfigureAwait(false);
+        var trained = await ClassifierTraining.TrainAsync(engine, sources, target, span.ScoringCutoff, options, progress, cancellationToken).ConfigureAwait(false);
+        using var artifact = new MemoryStream();
+        trained.Model.Save(artifact);
+        var description = new ModelDescription
+        {
+            ModelName = target.ModelName,
+            Kind = ModelKinds.BinaryClassifier,
+            Algorithm = trained.Sweep.Best.Configuration.ToString(),
+            RunId = Guid.NewGuid().ToString("N"),
+            Seed = options.Sweep.Seed,
+            TrainingCutoffs = trained.Set.Cutoffs,
+            HorizonDays = target.HorizonDays,
+            Rows = trained.Set.Table.Rows,
+            Positives = trained.Set.Table.Positives,
+            Features = ModelFeature.Of(trained.Model),
+            Metrics = Metrics(trained.Sweep),
+            InputVersions = inputVersions,
+        };
+        var registered = await registry.RegisterAsync(description, artifact.ToArray(), cancellationToken).ConfigureAwait(false);
+        progress?.Report(string.Create(CultureInfo.InvariantCulture, $"{target.ModelName}: registered version {registered.Version}"));
+        return new ClassifierRun(registered, trained);
+    }
+
+    /// <summary>Fits BG/NBD and Gamma-Gamma on every purchase and registers them as the next version of <c>value</c>.</summary>
+    public async Task<ValueRun> TrainValueAsync(int? horizonDays = null, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var span = await TrainingSets.SpanAsync(engine, sources, cancellationToken).ConfigureAwait(false);
+        progress?.Report(string.Create(CultureInfo.InvariantCulture, $"value: fitting BG/NBD and Gamma-Gamma on the purchases up to {span.LastDay:yyyy-MM-dd}"));
+        var model = await ValueModel.FitAsync(engine, sources, span.ScoringCutoff, horizonDays ?? ValueModel.DefaultHorizonDays, cancellationToken).ConfigureAwait(false);
+        var description = new ModelDescription
+        {
+            ModelName = ValueModelName,
+            Kind = ModelKinds.Btyd,
+            Algorithm = "BG/NBD + Gamma-Gamma",
+            RunId = Guid.NewGuid().ToString("N"),
+            TrainingCutoffs = [span.ScoringCutoff],
+            HorizonDays = model.HorizonDays,
+            Rows = model.Customers,
+            Metrics = new Dictionary<string, double>
+            {
+                ["bgnbd_r"] = model.Purchases.R, ["bgnbd_alpha"] = model.Purchases.Alpha, ["bgnbd_a"] = model.Purchases.A, ["bgnbd_b"] = model.Purchases.B,
+                ["gamma_gamma_p"] = model.Spend.P, ["gamma_gamma_q"] = model.Spend.Q, ["gamma_gamma_gamma"] = model.Spend.Gamma,
+                ["repeat_buyers"] = model.RepeatBuyers,
+            },
+            InputVersions = inputVersions,
+        };
+        var registered = await registry.RegisterAsync(description, model.ToJson(), cancellationToken).ConfigureAwait(false);
+        progress?.Report(string.Create(CultureInfo.InvariantCulture, $"value: registered version {registered.Version}"));
+        return new ValueRun(registered, model);
+    }
+
+    /// <summary>
+    /// Loads the latest churn, repurchase and value models, scores every consenting customer as of the day after the
+    /// data and replaces gold.customer_scores in one commit; then segments them and replaces gold.customer_segments.
+    /// </summary>
+    public async Task<ScoringRun> ScoreAsync(SegmentationOptions? segmentOptions = null, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var spec = await TrainingSets.SpecAsync(engine, sources, cancellationToken).ConfigureAwait(false);
+        var churn = await ClassifierAsync("churn", spec, cancellationToken).ConfigureAwait(false);
+        var repurchase = await ClassifierAsync("repurchase", spec, cancellationToken).ConfigureAwait(false);
+        var (valueBytes, value) = await ArtifactAsync(ValueModelName, cancellationToken).ConfigureAwait(false);
+        var models = new ScoringModels(churn, repurchase, ValueModel.FromJson(valueBytes), value.Version);
+        var span = await TrainingSets.SpanAsync(engine, sources, cancellationToken).ConfigureAwait(false);
+        var scores = await CustomerScoring.ScoreAsync(engine, sources, models, span.ScoringCutoff, _clock.GetUtcNow(), progress, cancellationToken).ConfigureAwait(false);
+        var version = await CustomerScoring.PublishAsync(engine, openGold(CustomerScoring.ScoresTable), scores, models, cancellationToken).ConfigureAwait(false);
+        progress?.Report(string.Create(CultureInfo.InvariantCulture, $"published gold.{CustomerScoring.ScoresTable} version {version}"));
+        var segmentation = CustomerSegments.Segment(scores, segmentOptions, cancellationToken);
+        var segmentsVersion = await CustomerSegments.PublishAsync(engine, openGold(CustomerSegments.SegmentsTable), segmentation, scores.ScoredAt, cancellationToken).ConfigureAwait(false);
+        progress?.Report(string.Create(CultureInfo.InvariantCulture,
+            $"published gold.{CustomerSegments.SegmentsTable} version {segmentsVersion}: {segmentation.Segments.Count} segments"));
+        return new ScoringRun(scores, models, version, segmentation, segmentsVersion);
+    }
+
+    /// <summary>The churn and repurchase models judged on their holdouts against the BG/NBD baseline.</summary>
+    public async Task<IReadOnlyList<HoldoutEvaluation>> EvaluateAsync(ClassifierTrainingOptions options, IProgress<string>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        var churn = await ModelEvaluation.EvaluateAsync(engine, sources, PredictionTarget.Churn(), options, progress, cancellationToken).ConfigureAwait(false);
+        var repurchase = await ModelEvaluation.EvaluateAsync(engine, sources, PredictionTarget.Repurchase(), options, progress, cancellationToken).ConfigureAwait(false);
+        return [churn, repurchase];
+    }
+
+    /// <summary>A sweep's figures as the registry stores them: the metrics, the calibration table and the feature importance, flat.</summary>
+    public static IReadOnlyDictionary<string, double> Metrics(SweepResult sweep)
+    {
+        ArgumentNullException.ThrowIfNull(sweep);
+        var m = sweep.Metrics;
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            ["auc"] = m.Auc, ["pr_auc"] = m.PrAuc, ["log_loss"] = m.LogLoss, ["brier"] = m.Brier, ["top_decile_lift"] = m.TopDecileLift,
+            ["trials"] = sweep.Trials.Count,
+        };
+        for (var i = 0; i < m.Calibration.Count; i++)
+        {
+            var bin = m.Calibration[i];
+            var key = string.Create(CultureInfo.InvariantCulture, $"calibration_{i + 1:00}");
+            metrics[key + "_count"] = bin.Count;
+            if (bin.Count == 0) continue;
+            metrics[key + "_predicted"] = bin.MeanPredicted;
+            metrics[key + "_observed"] = bin.ObservedRate;
+        }
+        foreach (var feature in sweep.Importance) metrics["importance_" + feature.Column] = feature.AucDrop;
+        return metrics;
+    }
+
+    private async Task<ScoringClassifier> ClassifierAsync(string name, FeatureSpec lakeSpec, CancellationToken cancellationToken)
+    {
+        var (bytes, registered) = await ArtifactAsync(name, cancellationToken).ConfigureAwait(false);
+        using var stream = new MemoryStream(bytes);
+        var model = ChurnModel.Load(stream);
+        return new ScoringClassifier(model, FeatureSpec.FromColumns(model.NumericColumns, lakeSpec.Categories), registered.Version);
+    }
+
+    private async Task<(byte[] Bytes, RegisteredModel Registered)> ArtifactAsync(string name, CancellationToken cancellationToken)
+    {
+        var registered = await registry.LatestAsync(name, cancellationToken).ConfigureAwait(false)
+            ?? throw new ModelRegistryException($"No {name} model in the registry {registry.Location}; train one first: cdp ml train {name}");
+        return (await registry.ArtifactAsync(name, registered.Version, cancellationToken).ConfigureAwait(false), registered);
+    }
+}

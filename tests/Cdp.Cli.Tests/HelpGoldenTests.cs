@@ -28,6 +28,10 @@ public sealed class HelpGoldenTests
     [InlineData("cdp-identity-run-help.txt", "identity", "run", "--help")]
     [InlineData("cdp-identity-explain-help.txt", "identity", "explain", "--help")]
     [InlineData("cdp-profile-help.txt", "profile", "--help")]
+    [InlineData("cdp-ml-help.txt", "ml", "--help")]
+    [InlineData("cdp-ml-train-help.txt", "ml", "train", "--help")]
+    [InlineData("cdp-ml-score-help.txt", "ml", "score", "--help")]
+    [InlineData("cdp-ml-evaluate-help.txt", "ml", "evaluate", "--help")]
     public async Task Help_matches_the_golden_file(string golden, params string[] args)
     {
         var r = (await CdpCli.RunAsync(args)).Succeeded();
@@ -56,6 +60,10 @@ public sealed class HelpGoldenTests
     [InlineData("models", "ls", "--help")]
     [InlineData("identity", "--help")]
     [InlineData("identity", "dedupe", "--help")]
+    [InlineData("ml", "--help")]
+    [InlineData("ml", "train", "--help")]
+    [InlineData("ml", "score", "--help")]
+    [InlineData("ml", "evaluate", "--help")]
     [InlineData("identity", "run", "--help")]
     [InlineData("identity", "explain", "--help")]
     [InlineData("profile", "--help")]

@@ -17,8 +17,17 @@ using Spectre.Console.Cli;
 
 namespace Cdp.Cli.Commands;
 
-public class MlSettings : IdentitySettings
+public class MlSettings : CdpSettings
 {
+    [CommandOption("--project-dir <DIR>")]
+    [Description("The folder holding cdp.yml, which names the lake (default: current folder).")]
+    [DefaultValue(".")]
+    public string ProjectDir { get; init; } = ".";
+
+    [CommandOption("--lake <URI>")]
+    [Description("The lake whose gold tables the models read and write (default: the default target's lake, then the project's, then <project-dir>/lake).")]
+    public string? Lake { get; init; }
+
     [CommandOption("--seed <SEED>")]
     [Description("The seed of the sweep: same data and seed give the same model and metrics (default 42).")]
     [DefaultValue(42)]

@@ -51,7 +51,9 @@ public sealed class DemoTests : IDisposable
         var first = (await CdpCli.RunAsync("demo", "--project-dir", project, "--people", "300", "--format", "json")).Succeeded().Json();
 
         var steps = first["steps"]!.AsArray().ToDictionary(s => (string)s!["step"]!, s => (string)s!["result"]!);
-        Assert.Equal(["generate the brand", "ingest the silos", "build staging and identity edges", "resolve identities", "build profiles and traits"], steps.Keys.ToList());
+        Assert.Equal(["generate the brand", "ingest the silos", "build staging and identity edges", "resolve identities", "build profiles and traits",
+            "train the ML models", "score and segment customers", "evaluate on a holdout"], steps.Keys.ToList());
+        Assert.StartsWith("churn v1 ", steps["train the ML models"], StringComparison.Ordinal);
         Assert.StartsWith("300 people", steps["generate the brand"], StringComparison.Ordinal);
         Assert.Contains("12 sources", steps["ingest the silos"], StringComparison.Ordinal);
         Assert.Contains("0 failed; 0 errors, 0 skipped", steps["build staging and identity edges"], StringComparison.Ordinal);
@@ -81,6 +83,7 @@ public sealed class DemoTests : IDisposable
         Assert.Equal(bronze, (long)again["zones"]!["bronze"]!["rows"]!);
         Assert.Contains("(0 new, ", rerun["resolve identities"], StringComparison.Ordinal);
         Assert.Contains(" 0 merges, 0 splits", rerun["resolve identities"], StringComparison.Ordinal);
+        Assert.StartsWith("churn v2 ", rerun["train the ML models"], StringComparison.Ordinal);
 
         // Staging normalised the identifiers, and analysts reach the models by name.
         var phones = (await CdpCli.RunAsync("sql", "SELECT count(*) AS n FROM stg_crm_customers WHERE phone NOT LIKE '+%'", "--lake", Path.Combine(project, "lake"), "--format", "json"))

@@ -97,7 +97,7 @@ public sealed class MlCommandsTests(Demo2000Lake demo) : IDisposable
         Assert.Equal(3, ((string)first["training_cutoffs"]!).Split(", ").Length);
 
         var registry = await demo.SqlAsync($"""
-            SELECT version, kind, horizon_days, features_schema, metrics, input_versions, length(artifact) AS bytes
+            SELECT version, kind, horizon_days, features_schema, metrics, input_versions, octet_length(artifact) AS bytes
             FROM gold.ml_models WHERE model_name = 'repurchase_skincare' AND version = {(long)second["version"]!}
             """);
         var row = registry[0]!;

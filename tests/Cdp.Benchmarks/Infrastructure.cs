@@ -13,6 +13,9 @@ internal interface IScenario
 
     long DefaultSize { get; }
 
+    /// <summary>Timed repeats per side when <c>--repeat</c> is not given; lower for scenarios whose one run takes minutes.</summary>
+    int DefaultRepeat => 3;
+
     Task<ScenarioResult> RunAsync(ScenarioContext context, CancellationToken cancellationToken);
 }
 

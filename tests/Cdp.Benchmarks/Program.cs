@@ -11,6 +11,7 @@ IScenario[] scenarios =
     new IngestFileScenario(Cdp.Ingestion.Config.SourceFormat.Csv), new IngestFileScenario(Cdp.Ingestion.Config.SourceFormat.JsonLines),
     new ProfileLookupScenario(),
     new IdentityClusterScenario(),
+    new MlTrainScenario(), new MlScoreScenario(),
 ];
 
 RunnerOptions options;
@@ -41,11 +42,12 @@ var exitCode = 0;
 foreach (var scenario in scenarios.Where(s => options.Scenarios.Count == 0 || options.Scenarios.Contains(s.Name)))
 {
     var size = options.Size ?? (options.Quick ? Math.Max(1, scenario.DefaultSize / 10) : scenario.DefaultSize);
+    var repeat = options.Repeat ?? scenario.DefaultRepeat;
     await using var workspace = new Workspace(options.WorkDirectory, scenario.Name, options.Keep);
-    Log.Write($"{scenario.Name}: size {size.ToString("N0", CultureInfo.InvariantCulture)}, {options.Repeat} repeat(s), in {workspace.Root}");
+    Log.Write($"{scenario.Name}: size {size.ToString("N0", CultureInfo.InvariantCulture)}, {repeat} repeat(s), in {workspace.Root}");
     try
     {
-        var result = await scenario.RunAsync(new ScenarioContext(size, options.Repeat, workspace, options.InlineSource), cancel.Token);
+        var result = await scenario.RunAsync(new ScenarioContext(size, repeat, workspace, options.InlineSource), cancel.Token);
         var line = new JsonObject
         {
             ["name"] = scenario.Name,
@@ -53,7 +55,7 @@ foreach (var scenario in scenarios.Where(s => options.Scenarios.Count == 0 || op
             ["seconds"] = Stats.Round(result.Measured.Seconds),
             ["baseline_seconds"] = Stats.Round(result.Baseline.Seconds),
             ["ratio"] = Math.Round(result.Measured.Seconds / result.Baseline.Seconds, 3),
-            ["repeats"] = options.Repeat,
+            ["repeats"] = repeat,
             ["cpu_seconds"] = Stats.Round(result.Measured.CpuSeconds),
             ["baseline_cpu_seconds"] = Stats.Round(result.Baseline.CpuSeconds),
             ["cpu_ratio"] = Math.Round(result.Measured.CpuSeconds / result.Baseline.CpuSeconds, 3),

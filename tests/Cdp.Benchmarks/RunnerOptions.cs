@@ -6,7 +6,7 @@ namespace Cdp.Benchmarks;
 internal sealed record RunnerOptions(
     IReadOnlySet<string> Scenarios,
     long? Size,
-    int Repeat,
+    int? Repeat,
     bool Quick,
     bool Keep,
     bool InlineSource,
@@ -17,7 +17,7 @@ internal sealed record RunnerOptions(
     {
         var scenarios = new HashSet<string>(StringComparer.Ordinal);
         long? size = null;
-        var repeat = 3;
+        int? repeat = null;
         bool quick = false, keep = false, inlineSource = false, help = false;
         string? workDirectory = null;
         for (var i = 0; i < args.Count; i++)
@@ -68,7 +68,7 @@ internal sealed record RunnerOptions(
         => "Usage: Cdp.Benchmarks [--scenario NAME[,NAME]]... [--size N] [--repeat K] [--quick] [--keep] [--work-dir DIR] [--inline-source]\n" +
            "  --scenario  run only these scenarios (default: all)\n" +
            "  --size      rows or commits, depending on the scenario (default: the scenario's own)\n" +
-           "  --repeat    timed repeats per side; medians are reported (default 3)\n" +
+           "  --repeat    timed repeats per side; medians are reported (default 3; ml-train 1)\n" +
            "  --quick     default sizes divided by 10, for smoke runs\n" +
            "  --keep      keep the generated tables instead of deleting them\n" +
            "  --work-dir  parent folder of the generated tables (default: the temp folder)\n" +

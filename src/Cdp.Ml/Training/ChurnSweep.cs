@@ -43,7 +43,7 @@ public static class ChurnSweep
         var calibration = PlattCalibration.Fit(best.OutOfFoldScores, table.Labels);
         var probabilities = best.OutOfFoldScores.Select(calibration.Probability).ToArray();
         var metrics = ModelMetrics.Of(probabilities, table.Labels);
-        var importance = best.PermutationImportance(table, options.Seed);
+        var importance = best.PermutationImportance(table, options.Seed, options.ImportanceRows);
         var all = Enumerable.Range(0, table.Rows).ToArray();
         var (encoder, model) = CrossValidation.Train(table, all, bestTrial.Configuration, options.Seed);
         return new SweepResult(trials, bestTrial, metrics, calibration, importance,

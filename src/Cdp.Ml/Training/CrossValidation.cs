@@ -69,7 +69,7 @@ internal sealed class CrossValidation
     /// Permutation importance over the held-out folds: each source column (not each one-hot slot) is shuffled within
     /// a validation fold with a seeded generator, and the fold's AUC drop is averaged over folds.
     /// </summary>
-    public IReadOnlyList<FeatureImportance> PermutationImportance(TrainingTable table, int seed)
+    public IReadOnlyList<FeatureImportance> PermutationImportance(TrainingTable table, int seed, int sampleRows)
     {
         var columns = table.NumericColumns.Select((n, c) => (n, numeric: true, c))
             .Concat(table.CategoricalColumns.Select((n, c) => (n, numeric: false, c))).ToList();
@@ -78,21 +78,35 @@ internal sealed class CrossValidation
         for (var f = 0; f < Models.Length; f++)
         {
             var fold = Models[f];
-            var labels = fold.Validation.Select(r => table.Labels[r]).ToArray();
+            // Large folds are measured on a seeded sample of their held-out rows, with the unshuffled AUC of that sample.
+            var rows = ImportanceRows(fold.Validation, seed, f, sampleRows);
+            var labels = rows.Select(r => table.Labels[r]).ToArray();
+            var baseline = rows.Count == fold.Validation.Length
+                ? FoldAuc[f]
+                : BinaryMetrics.Auc(ScoringFrame.Scores(fold.Model, ScoringFrame.View(ml, fold.Encoder, table, rows)), labels);
             for (var j = 0; j < columns.Count; j++)
             {
                 var (_, numeric, c) = columns[j];
-                var source = fold.Validation.ToArray();
+                var source = rows.ToArray();
                 new Random(ShuffleSeed(seed, f, j)).Shuffle(source);
-                var donor = fold.Validation.Select((r, k) => (r, k)).ToDictionary(p => p.r, p => source[p.k]);
+                var donor = rows.Select((r, k) => (r, k)).ToDictionary(p => p.r, p => source[p.k]);
                 Func<int, double[]>? numbers = numeric ? r => Replace(table.Numeric[r], c, table.Numeric[donor[r]][c]) : null;
                 Func<int, string?[]>? categories = numeric ? null : r => Replace(table.Categorical[r], c, table.Categorical[donor[r]][c]);
-                var permuted = ScoringFrame.Scores(fold.Model, ScoringFrame.View(ml, fold.Encoder, table, fold.Validation, numbers, categories));
-                drops[j] += (FoldAuc[f] - BinaryMetrics.Auc(permuted, labels)) / Models.Length;
+                var permuted = ScoringFrame.Scores(fold.Model, ScoringFrame.View(ml, fold.Encoder, table, rows, numbers, categories));
+                drops[j] += (baseline - BinaryMetrics.Auc(permuted, labels)) / Models.Length;
             }
         }
         return columns.Select((col, j) => new FeatureImportance(col.n, drops[j]))
             .OrderByDescending(i => i.AucDrop).ThenBy(i => i.Column, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The held-out rows permutation importance scores: all of them up to <paramref name="sampleRows"/>, else a seeded sample.</summary>
+    private static IReadOnlyList<int> ImportanceRows(int[] validation, int seed, int fold, int sampleRows)
+    {
+        if (validation.Length <= sampleRows) return validation;
+        var shuffled = validation.ToArray();
+        new Random(ShuffleSeed(seed, fold, 9_999)).Shuffle(shuffled);
+        return shuffled.Take(sampleRows).Order().ToArray();
     }
 
     /// <summary>A fixed mix of seed, fold and column (HashCode.Combine is randomised per process, so it cannot be used).</summary>

@@ -15,12 +15,16 @@ public sealed record SweepOptions
     public int MinimumPositives { get; init; } = 100;
     public int MinimumNegatives { get; init; } = 100;
 
+    /// <summary>Held-out rows per fold that permutation importance scores: all of them up to this many, else a seeded sample (its cost grows with rows x columns).</summary>
+    public int ImportanceRows { get; init; } = 20_000;
+
     internal void Validate()
     {
         if (Folds < 2) throw TrainingErrors.BadOption(nameof(Folds), Folds, "at least 2");
         if (MaxTrials < 1) throw TrainingErrors.BadOption(nameof(MaxTrials), MaxTrials, "at least 1");
         if (TimeBudget <= TimeSpan.Zero) throw TrainingErrors.BadOption(nameof(TimeBudget), TimeBudget, "positive");
         if (MinimumPositives < Folds) throw TrainingErrors.BadOption(nameof(MinimumPositives), MinimumPositives, "at least the number of folds");
+        if (ImportanceRows < 10) throw TrainingErrors.BadOption(nameof(ImportanceRows), ImportanceRows, "at least 10");
         if (MinimumNegatives < Folds) throw TrainingErrors.BadOption(nameof(MinimumNegatives), MinimumNegatives, "at least the number of folds");
     }
 }

@@ -56,6 +56,22 @@ public class ChurnSweepTests
     }
 
     [Fact]
+    public void Importance_on_a_sample_of_held_out_rows_still_ranks_the_planted_drivers_first_and_is_reproducible()
+    {
+        var options = new SweepOptions { Seed = 3, Folds = 3, MaxTrials = 1, ImportanceRows = 120 };
+        var sampled = ChurnSweep.Run(Synthetic(1200, 4), options);
+        var again = ChurnSweep.Run(Synthetic(1200, 4), options);
+        var full = ChurnSweep.Run(Synthetic(1200, 4), options with { ImportanceRows = 20_000 });
+
+        Assert.Equal(sampled.Importance, again.Importance);
+        Assert.NotEqual(full.Importance.Select(i => i.AucDrop), sampled.Importance.Select(i => i.AucDrop));
+        // The two planted drivers (tenure and the monthly plan) lead, sampled or not.
+        Assert.Equal(["plan", "tenure"], sampled.Importance.Take(2).Select(i => i.Column).Order());
+        Assert.Equal(["plan", "tenure"], full.Importance.Take(2).Select(i => i.Column).Order());
+        Assert.Throws<ArgumentOutOfRangeException>(() => ChurnSweep.Run(Synthetic(600, 1), options with { ImportanceRows = 5 }));
+    }
+
+    [Fact]
     public void The_budget_stops_early_but_always_runs_one_trial()
     {
         var result = ChurnSweep.Run(Synthetic(400, 2), new SweepOptions { Folds = 2, MaxTrials = 5, TimeBudget = TimeSpan.FromTicks(1) });

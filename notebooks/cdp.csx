@@ -16,6 +16,10 @@ using Cdp.Lake;
 using Cdp.Notebooks;
 using Microsoft.DotNet.Interactive.Formatting;
 
+// Numbers and dates print the same way on every machine (and as the test suite reads them).
+System.Globalization.CultureInfo.DefaultThreadCurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
+System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
+
 Formatter.Register<QueryResult>((result, writer) => writer.Write(ResultTable.Html(result)), "text/html");
 Formatter.Register<QueryResult>((result, writer) => writer.Write(ResultTable.Text(result)), "text/plain");
 Formatter.Register<SvgChart>((chart, writer) => writer.Write(chart.Svg), "image/svg+xml");

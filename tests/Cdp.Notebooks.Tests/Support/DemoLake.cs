@@ -7,7 +7,7 @@ namespace Cdp.Notebooks.Tests.Support;
 /// <summary>
 /// One small demo lake for the whole run: <c>cdp demo --people 300</c> on a copy of the repository's project
 /// (cdp.yml, models/, sql/, seeds/) in a temp folder, and each notebook's headless run against it (CDP_LAKE), run
-/// once and shared by the tests that read it.
+/// once (two at a time, all started as soon as the lake exists) and shared by the tests that read it.
 /// </summary>
 public sealed class DemoLake : IAsyncLifetime
 {
@@ -20,6 +20,9 @@ public sealed class DemoLake : IAsyncLifetime
     private readonly Dictionary<string, Task<NotebookRun>> _runs = [];
     private readonly Lock _lock = new();
 
+    // Two notebook kernels at a time: one per core of the machines the suite runs on.
+    private readonly SemaphoreSlim _kernels = new(2, 2);
+
     public string Lake => _dir.Combine("project", "lake");
 
     public async Task InitializeAsync()
@@ -30,12 +33,16 @@ public sealed class DemoLake : IAsyncLifetime
         foreach (var folder in new[] { "models", "sql", "seeds" }) CopyFolder(Path.Combine(RepositoryPaths.Root, folder), Path.Combine(project, folder));
         var demo = await Cdp(["demo", "--project-dir", project, "--people", People.ToString(CultureInfo.InvariantCulture), "--format", "json"], TimeSpan.FromMinutes(5));
         Assert.True(demo.ExitCode == 0, $"cdp demo failed (exit {demo.ExitCode}):\n{demo.Stdout}\n{demo.Stderr}");
+        // Start every notebook now, two at a time; the tests then wait for the runs they read.
+        foreach (var notebook in NotebookRunner.Notebooks) _ = RunAsync(notebook);
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
+        // A run no test waited for (a failed fixture, a filtered run) must end before its folder goes.
+        foreach (var run in _runs.Values) await run.ContinueWith(_ => { }, TaskScheduler.Default);
+        _kernels.Dispose();
         _dir.Dispose();
-        return Task.CompletedTask;
     }
 
     /// <summary>The headless run of a committed notebook against this lake (started once, on first request).</summary>
@@ -45,14 +52,29 @@ public sealed class DemoLake : IAsyncLifetime
         {
             if (!_runs.TryGetValue(notebook, out var run))
             {
-                run = NotebookRunner.RunAsync(Path.Combine(NotebookRunner.NotebooksFolder, notebook), _dir.Combine("executed"), new Dictionary<string, string>
-                {
-                    ["CDP_LAKE"] = Lake,
-                    ["CDP_CHURN_TRIALS"] = ChurnTrials.ToString(CultureInfo.InvariantCulture),
-                });
+                run = RunLimitedAsync(notebook);
                 _runs[notebook] = run;
             }
             return run;
+        }
+    }
+
+    private async Task<NotebookRun> RunLimitedAsync(string notebook)
+    {
+        await _kernels.WaitAsync();
+        try
+        {
+            return await NotebookRunner.RunAsync(Path.Combine(NotebookRunner.NotebooksFolder, notebook), _dir.Combine("executed"), new Dictionary<string, string>
+            {
+                ["CDP_LAKE"] = Lake,
+                ["CDP_CHURN_TRIALS"] = ChurnTrials.ToString(CultureInfo.InvariantCulture),
+                // A decimal-comma culture: the notebooks print numbers the same way whatever the machine's culture.
+                ["LC_ALL"] = "fr_FR.UTF-8",
+            });
+        }
+        finally
+        {
+            _kernels.Release();
         }
     }
 

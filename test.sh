@@ -21,6 +21,9 @@ if ! command -v initdb >/dev/null 2>&1 && [ ! -x /usr/lib/postgresql/15/bin/init
   fi
 fi
 
+# dotnet-repl, which runs the notebooks headlessly in tests/Cdp.Notebooks.Tests, pinned in .config/dotnet-tools.json.
+dotnet tool restore >/dev/null
+
 dotnet restore Cdp.Lakehouse.sln --verbosity quiet
 dotnet build Cdp.Lakehouse.sln -c Release --no-restore --verbosity quiet -nologo
 

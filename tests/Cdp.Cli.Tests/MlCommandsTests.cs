@@ -148,19 +148,9 @@ public sealed class MlCommandsTests(Demo2000Lake demo) : IDisposable
         // A lake with the profile tables but no registered model: copy the gold tables the features read, without the registry.
         var bare = _dir.Path("bare-lake");
         foreach (var table in new[] { "person_purchases", "person_purchase_lines", "person_activity" })
-            CopyFolder(Path.Combine(demo.Lake, "gold", table), Path.Combine(bare, "gold", table));
+            DemoProject.CopyFolder(Path.Combine(demo.Lake, "gold", table), Path.Combine(bare, "gold", table));
         var noModels = (await CdpCli.RunAsync("ml", "score", "--project-dir", demo.Project, "--lake", bare)).Failed(1);
         Assert.Contains("No churn model in the registry", noModels.Stderr, StringComparison.Ordinal);
         Assert.Contains("cdp ml train churn", noModels.Stderr, StringComparison.Ordinal);
-    }
-
-    private static void CopyFolder(string from, string to)
-    {
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
     }
 }

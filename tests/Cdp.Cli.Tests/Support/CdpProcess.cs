@@ -50,19 +50,8 @@ public static class CdpProcess
         IReadOnlyDictionary<string, string>? environment = null)
     {
         using var process = Start(dotnetArgs, workingDirectory, environment);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"'dotnet {string.Join(' ', dotnetArgs)}' did not finish within {timeout}.");
-        }
-        return new CliResult(process.ExitCode, await stdout, await stderr);
+        var (exitCode, stdout, stderr) = await Cdp.Testing.ProcessOutput.WaitAsync(process, timeout, "dotnet " + string.Join(' ', dotnetArgs));
+        return new CliResult(exitCode, stdout, stderr);
     }
 
     public static Process Start(IReadOnlyList<string> dotnetArgs, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)

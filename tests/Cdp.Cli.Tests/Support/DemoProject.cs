@@ -13,7 +13,8 @@ public static class DemoProject
         return folder;
     }
 
-    private static void CopyFolder(string from, string to)
+    /// <summary>Copies every file below <paramref name="from"/> to the same relative path below <paramref name="to"/>.</summary>
+    public static void CopyFolder(string from, string to)
     {
         foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
         {

@@ -89,18 +89,6 @@ public static class NotebookRunner
         foreach (var (name, value) in environment) start.Environment[name] = value;
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet.");
         process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"'dotnet {string.Join(' ', arguments)}' did not finish within {timeout}.");
-        }
-        return (process.ExitCode, await stdout, await stderr);
+        return await Cdp.Testing.ProcessOutput.WaitAsync(process, timeout, "dotnet " + string.Join(' ', arguments));
     }
 }

@@ -61,7 +61,10 @@ public sealed class MlCommandsTests(Demo2000Lake demo) : IDisposable
                 (SELECT count(*) FROM gold.customer_segments) AS segmented,
                 (SELECT count(DISTINCT segment_description) FROM gold.customer_segments) AS descriptions,
                 (SELECT count(DISTINCT segment) FROM gold.customer_segments) AS segments,
-                (SELECT count(DISTINCT churn_model_version) FROM gold.customer_scores) AS churn_versions
+                (SELECT count(DISTINCT churn_model_version) FROM gold.customer_scores) AS churn_versions,
+                (SELECT count(*) FROM gold.customer_features f JOIN gold.customer_scores s USING (person_id) WHERE f.data_as_of = s.data_as_of) AS featured,
+                (SELECT count(*) FILTER (WHERE gap_mean_days IS NULL) FROM gold.customer_features) AS one_purchase_gaps_null,
+                (SELECT count(*) FILTER (WHERE isnan(gap_mean_days)) FROM gold.customer_features) AS gaps_nan
             """))[0]!;
         Assert.True((long)counts["scored"]! > 500, counts.ToJsonString());
         Assert.Equal((long)counts["consenting_customers"]!, (long)counts["scored"]!);
@@ -71,6 +74,11 @@ public sealed class MlCommandsTests(Demo2000Lake demo) : IDisposable
         Assert.Equal((long)counts["segments"]!, (long)counts["descriptions"]!);
         Assert.InRange((long)counts["segments"]!, 3, 8);
         Assert.Equal(1, (long)counts["churn_versions"]!);
+
+        // The features the scores were computed from, as of the same day, missing values as NULL.
+        Assert.Equal((long)counts["scored"]!, (long)counts["featured"]!);
+        Assert.True((long)counts["one_purchase_gaps_null"]! > 0, counts.ToJsonString());
+        Assert.Equal(0, (long)counts["gaps_nan"]!);
 
         // The segment numbered 1 is the most valuable one.
         var value = await demo.SqlAsync("""

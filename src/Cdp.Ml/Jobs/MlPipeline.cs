@@ -94,7 +94,8 @@ public sealed class MlPipeline(DuckDbEngine engine, FeatureSources sources, Mode
 
     /// <summary>
     /// Loads the latest churn, repurchase and value models, scores every consenting customer as of the day after the
-    /// data and replaces gold.customer_scores in one commit; then segments them and replaces gold.customer_segments.
+    /// data and replaces gold.customer_scores in one commit, and gold.customer_features with the churn model's inputs;
+    /// then segments them and replaces gold.customer_segments.
     /// </summary>
     public async Task<ScoringRun> ScoreAsync(SegmentationOptions? segmentOptions = null, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -107,6 +108,7 @@ public sealed class MlPipeline(DuckDbEngine engine, FeatureSources sources, Mode
         var scores = await CustomerScoring.ScoreAsync(engine, sources, models, span.ScoringCutoff, _clock.GetUtcNow(), progress, cancellationToken).ConfigureAwait(false);
         var version = await CustomerScoring.PublishAsync(engine, openGold(CustomerScoring.ScoresTable), scores, models, cancellationToken).ConfigureAwait(false);
         progress?.Report(string.Create(CultureInfo.InvariantCulture, $"published gold.{CustomerScoring.ScoresTable} version {version}"));
+        await FeatureTable.PublishAsync(engine, openGold(FeatureTable.TableName), scores.Features, cancellationToken).ConfigureAwait(false);
         var segmentation = CustomerSegments.Segment(scores, segmentOptions, cancellationToken);
         var segmentsVersion = await CustomerSegments.PublishAsync(engine, openGold(CustomerSegments.SegmentsTable), segmentation, scores.ScoredAt, cancellationToken).ConfigureAwait(false);
         progress?.Report(string.Create(CultureInfo.InvariantCulture,

@@ -150,8 +150,9 @@ public sealed class AudienceCompiler
             if (stack.Contains(r.Audience))
                 return Error(r, $"audience cycle {string.Join(" -> ", stack.Select(s => $"'{s}'"))} -> '{r.Audience}'");
             if (compiler._set.Find(r.Audience) is not { } other) return Error(r, $"unknown audience '{r.Audience}' (declared: {string.Join(", ", compiler._set.Audiences.Select(a => a.Name))})");
-            if (other.Requires.FirstOrDefault(c => !compiler._schema.Has(c)) is { } missing)
-                return Error(r, $"audience '{r.Audience}' is skipped (it requires {missing}), so it cannot be referenced");
+            // A skipped audience (a required score not computed yet) has no members: including it selects nobody,
+            // excluding it excludes nobody.
+            if (other.Requires.Any(c => !compiler._schema.Has(c))) return "FALSE";
             var inner = $"p{depth + 1}";
             stack.Add(other.Name);
             var predicate = Compile(other.Condition, inner, depth + 1);

@@ -21,6 +21,7 @@ public class DependencyRulesTests
         ["Cdp.DemoBrand"] = ([], []),
         ["Cdp.Ingestion"] = (["Cdp.Lake"], ["Npgsql"]),
         ["Cdp.Ml"] = (["Cdp.Engine"], ["Microsoft.ML"]),
+        ["Cdp.Audiences"] = (["Cdp.Engine"], []),
         ["Cdp.Cli"] = (["Cdp.Lake", "Cdp.Modeling", "Cdp.DemoBrand", "Cdp.Identity", "Cdp.Ingestion", "Cdp.Ml"], ["Spectre.Console"]),
     };
 

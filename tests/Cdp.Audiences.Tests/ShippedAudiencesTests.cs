@@ -1,0 +1,64 @@
+using Cdp.Audiences.Compilation;
+using Cdp.Audiences.Definitions;
+using Cdp.Audiences.Membership;
+using Cdp.Modeling;
+using Cdp.Testing;
+
+namespace Cdp.Audiences.Tests;
+
+/// <summary>The audiences shipped in the repository's cdp.yml, built over the fixture with the gold columns they use.</summary>
+public class ShippedAudiencesTests
+{
+    private static AudienceSet Shipped()
+    {
+        var config = CommandLineVars.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "cdp.yml")));
+        return AudienceConfig.Read(config["audiences"] as IReadOnlyDictionary<string, object?>);
+    }
+
+    private static AudienceLake Lake(bool withScores)
+    {
+        var lake = new AudienceLake(withScores);
+        lake.Run("""
+            ALTER TABLE gold.customer_profiles ADD COLUMN last_name VARCHAR;
+            ALTER TABLE gold.customer_profiles ADD COLUMN last_purchase_at TIMESTAMPTZ;
+            ALTER TABLE gold.customer_profiles ADD COLUMN replenishment_due VARCHAR[];
+            ALTER TABLE gold.customer_profiles ADD COLUMN cart_items VARCHAR[];
+            ALTER TABLE gold.customer_profiles ADD COLUMN cart_value DOUBLE;
+            ALTER TABLE gold.customer_profiles ADD COLUMN cart_updated_at TIMESTAMPTZ;
+            ALTER TABLE gold.customer_profiles ADD COLUMN favourite_category VARCHAR;
+            INSERT INTO gold.person_consents VALUES (1, 'email', 'profiling', true), (4, 'email', 'profiling', true), (5, 'email', 'profiling', true);
+            """);
+        return lake;
+    }
+
+    [Fact]
+    public async Task TheShippedAudiencesBuildWithScores()
+    {
+        using var lake = Lake(withScores: true);
+        var set = Shipped();
+        Assert.Equal(["win_back", "replenishment_due", "abandoned_cart", "vip", "till_receipt"], set.Audiences.Select(a => a.Name));
+        Assert.Equal(5, set.GlobalHoldout.Percent);
+        var build = await lake.Builder().BuildAsync(set, AudienceRelations.Gold, new BuildOptions(AudienceLake.AsOf));
+        var members = lake.Open(AudienceBuilder.MembersTable);
+        async Task<long[]> Of(string name) => [.. await AudienceMembership.PersonIdsAsync(lake.Engine, members, name)];
+        Assert.Equal(new long[] { 1, 4 }, await Of("win_back"));
+        Assert.Equal(new long[] { 1, 4 }, await Of("replenishment_due"));
+        Assert.Equal(new long[] { 1, 3 }, await Of("abandoned_cart"));
+        Assert.Equal(new long[] { 4 }, await Of("vip"));
+        Assert.Equal(new long[] { 5 }, await Of("till_receipt"));
+        // The till export goes to no messaging channel.
+        Assert.Equal(0, build.Audiences.Single(a => a.Audience == "till_receipt") is var t ? t.ContactableEmail + t.ContactableSms + t.ContactableAds : -1);
+    }
+
+    [Fact]
+    public async Task WithoutScoresWinBackIsSkippedAndExcludesNobody()
+    {
+        using var lake = Lake(withScores: false);
+        var builder = lake.Builder();
+        var (compilation, _, _) = await builder.CompileAsync(Shipped(), AudienceRelations.Gold, new BuildOptions(AudienceLake.AsOf));
+        Assert.Contains("win_back", Assert.Single(compilation.Skipped), StringComparison.Ordinal);
+        var build = await builder.BuildAsync(Shipped(), AudienceRelations.Gold, new BuildOptions(AudienceLake.AsOf));
+        Assert.DoesNotContain(build.Audiences, a => a.Audience == "win_back");
+        Assert.Equal(new long[] { 1, 4, 5 }, await AudienceMembership.PersonIdsAsync(lake.Engine, lake.Open(AudienceBuilder.MembersTable), "till_receipt"));
+    }
+}

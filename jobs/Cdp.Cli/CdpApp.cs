@@ -142,6 +142,25 @@ public static class CdpApp
                     .WithExample("ml", "evaluate", "--format", "json");
             });
 
+            config.AddBranch("audiences", audiences =>
+            {
+                audiences.SetDescription("Builds the audiences of cdp.yml's audiences: section into gold.audience_members, with consent per channel and holdouts, and inspects them.");
+                audiences.AddCommand<AudiencesBuildCommand>("build")
+                    .WithDescription("Builds every audience into gold.audience_members (one Delta version per build) with per-channel contactability from consents and deterministic holdouts, and appends the counts to gold.audience_summary.")
+                    .WithExample("audiences", "build")
+                    .WithExample("audiences", "build", "--format", "json");
+                audiences.AddCommand<AudiencesListCommand>("ls")
+                    .WithDescription("Lists the defined audiences with their channels, priority and the members of the latest build.")
+                    .WithExample("audiences", "ls");
+                audiences.AddCommand<AudiencesShowCommand>("show")
+                    .WithDescription("Shows one audience: its definition, its compiled SQL predicate and the counts of its latest build.")
+                    .WithExample("audiences", "show", "win_back");
+                audiences.AddCommand<AudiencesOverlapCommand>("overlap")
+                    .WithDescription("Prints how many people every pair of audiences shares, with their summed customer value when the scores exist.")
+                    .WithExample("audiences", "overlap")
+                    .WithExample("audiences", "overlap", "--format", "json");
+            });
+
             config.AddCommand<ProfileCommand>("profile")
                 .WithDescription("Resolves any identifier (phone, e-mail, customer number, loyalty card...) to the person's golden profile, traits, scores and latest cart across devices.")
                 .WithExample("profile", "0612345678")

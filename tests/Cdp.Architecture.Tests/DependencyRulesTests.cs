@@ -22,7 +22,7 @@ public class DependencyRulesTests
         ["Cdp.Ingestion"] = (["Cdp.Lake"], ["Npgsql"]),
         ["Cdp.Ml"] = (["Cdp.Engine"], ["Microsoft.ML"]),
         ["Cdp.Audiences"] = (["Cdp.Engine"], []),
-        ["Cdp.Cli"] = (["Cdp.Lake", "Cdp.Modeling", "Cdp.DemoBrand", "Cdp.Identity", "Cdp.Ingestion", "Cdp.Ml"], ["Spectre.Console"]),
+        ["Cdp.Cli"] = (["Cdp.Lake", "Cdp.Modeling", "Cdp.DemoBrand", "Cdp.Identity", "Cdp.Ingestion", "Cdp.Ml", "Cdp.Audiences"], ["Spectre.Console"]),
     };
 
     public static TheoryData<string> Projects() => new(Rules.Keys);

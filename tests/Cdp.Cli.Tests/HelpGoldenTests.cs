@@ -32,6 +32,11 @@ public sealed class HelpGoldenTests
     [InlineData("cdp-ml-train-help.txt", "ml", "train", "--help")]
     [InlineData("cdp-ml-score-help.txt", "ml", "score", "--help")]
     [InlineData("cdp-ml-evaluate-help.txt", "ml", "evaluate", "--help")]
+    [InlineData("cdp-audiences-help.txt", "audiences", "--help")]
+    [InlineData("cdp-audiences-build-help.txt", "audiences", "build", "--help")]
+    [InlineData("cdp-audiences-ls-help.txt", "audiences", "ls", "--help")]
+    [InlineData("cdp-audiences-show-help.txt", "audiences", "show", "--help")]
+    [InlineData("cdp-audiences-overlap-help.txt", "audiences", "overlap", "--help")]
     public async Task Help_matches_the_golden_file(string golden, params string[] args)
     {
         var r = (await CdpCli.RunAsync(args)).Succeeded();
@@ -64,6 +69,11 @@ public sealed class HelpGoldenTests
     [InlineData("ml", "train", "--help")]
     [InlineData("ml", "score", "--help")]
     [InlineData("ml", "evaluate", "--help")]
+    [InlineData("audiences", "--help")]
+    [InlineData("audiences", "build", "--help")]
+    [InlineData("audiences", "ls", "--help")]
+    [InlineData("audiences", "show", "--help")]
+    [InlineData("audiences", "overlap", "--help")]
     [InlineData("identity", "run", "--help")]
     [InlineData("identity", "explain", "--help")]
     [InlineData("profile", "--help")]

@@ -128,6 +128,17 @@ public sealed class DemoCommand(IAnsiConsole console) : CdpCommand<DemoSettings>
                 (name, result, seconds) => Done(new Step(name, result, seconds)), cancellationToken));
         }
 
+        // 7. Audiences: every audience of cdp.yml, contactable per channel under the consents, holdouts set aside.
+        if (resolved.Published && gold.Summary.Succeeded)
+        {
+            clock.Restart();
+            var audiences = AudienceContext.Load(project.RootDirectory, lakeUri);
+            var build = await WithStatusAsync(settings, "Building the audiences...", () => audiences.BuildAsync(lake, cancellationToken));
+            Done(new Step("build audiences", string.Join(", ", build.Audiences.Select(a =>
+                string.Create(CultureInfo.InvariantCulture, $"{a.Audience} {a.Members:N0} ({a.Holdouts:N0} held out, email {a.ContactableEmail:N0}, sms {a.ContactableSms:N0}, ads {a.ContactableAds:N0})"))),
+                clock.Elapsed.TotalSeconds));
+        }
+
         var zones = await ZonesAsync(lake, lakeUri, cancellationToken);
         var quality = await QualityAsync(lake, quarantined, cancellationToken);
         var truth = Path.Combine(data, "truth", "records.csv");

@@ -1,0 +1,78 @@
+using System.Text.Json.Nodes;
+using Cdp.Cli.Tests.Support;
+
+namespace Cdp.Cli.Tests;
+
+/// <summary><c>cdp audiences build|ls|show|overlap</c> on the 2,000-people demo lake, whose demo run built the shipped audiences.</summary>
+[Collection(Demo2000Collection.Name)]
+public sealed class AudiencesCommandsTests(Demo2000Lake demo)
+{
+    private Task<CliResult> Audiences(params string[] args) => CdpCli.RunAsync(["audiences", .. args, "--project-dir", demo.Project, "--format", "json"]);
+
+    [Fact]
+    public async Task The_demo_builds_the_shipped_audiences_on_the_real_gold_tables_within_consent_and_holdouts()
+    {
+        var step = demo.Demo["steps"]!.AsArray().Single(s => (string)s!["step"]! == "build audiences");
+        foreach (var audience in new[] { "win_back", "replenishment_due", "abandoned_cart", "vip", "till_receipt" })
+            Assert.Contains(audience + " ", (string)step!["result"]!, StringComparison.Ordinal);
+
+        var breaches = (await demo.SqlAsync("""
+            WITH consent AS (
+                SELECT person_id,
+                       bool_or(channel = 'email' AND purpose = 'marketing' AND granted) AS email,
+                       bool_or(channel = 'sms' AND purpose = 'marketing' AND granted) AS sms,
+                       bool_or(channel = 'ads' AND purpose = 'ad_user_data' AND granted) AND bool_or(channel = 'ads' AND purpose = 'ad_personalization' AND granted) AS ads
+                FROM gold.person_consents GROUP BY person_id
+            )
+            SELECT
+                count(*) AS members,
+                count(*) FILTER (WHERE m.contactable_email AND NOT coalesce(c.email, false)) AS email_without_consent,
+                count(*) FILTER (WHERE m.contactable_sms AND NOT coalesce(c.sms, false)) AS sms_without_consent,
+                count(*) FILTER (WHERE m.contactable_ads AND NOT coalesce(c.ads, false)) AS ads_without_consent,
+                count(*) FILTER (WHERE m.holdout AND (m.contactable_email OR m.contactable_sms OR m.contactable_ads)) AS holdouts_contactable,
+                count(*) FILTER (WHERE m.holdout) AS holdouts,
+                count(*) FILTER (WHERE m.audience = 'win_back' AND s.churn_probability < 0.6) AS win_back_below_threshold
+            FROM gold.audience_members m
+            LEFT JOIN consent c USING (person_id)
+            LEFT JOIN gold.customer_scores s USING (person_id)
+            """))[0]!;
+        Assert.True((long)breaches["members"]! > 500, breaches.ToJsonString());
+        Assert.True((long)breaches["holdouts"]! > 0, breaches.ToJsonString());
+        foreach (var breach in new[] { "email_without_consent", "sms_without_consent", "ads_without_consent", "holdouts_contactable", "win_back_below_threshold" })
+            Assert.Equal(0, (long)breaches[breach]!);
+    }
+
+    [Fact]
+    public async Task Ls_show_and_overlap_report_the_latest_build()
+    {
+        var list = (await Audiences("ls")).Succeeded().JsonArray();
+        Assert.Equal(["abandoned_cart", "replenishment_due", "till_receipt", "vip", "win_back"], list.Select(a => (string)a!["audience"]!).Order(StringComparer.Ordinal));
+        var members = list.ToDictionary(a => (string)a!["audience"]!, a => (long)a!["members"]!);
+        var counted = (await demo.SqlAsync("SELECT audience, count(*) AS n FROM gold.audience_members GROUP BY audience"))
+            .ToDictionary(r => (string)r!["audience"]!, r => (long)r!["n"]!);
+        Assert.Equal(counted.OrderBy(kv => kv.Key), members.OrderBy(kv => kv.Key));
+
+        var show = (await Audiences("show", "win_back")).Succeeded().JsonObject();
+        Assert.Equal("compiles", (string)show["status"]!);
+        Assert.Contains("\"churn_probability\" >= 0.6", (string)show["predicate"]!, StringComparison.Ordinal);
+        Assert.Equal(members["win_back"], (long)show["members"]!);
+
+        var overlap = (await Audiences("overlap")).Succeeded().JsonArray();
+        foreach (var (audience, n) in members)
+            Assert.Equal(n, (long)overlap.Single(c => (string)c!["audience"]! == audience && (string)c!["other"]! == audience)!["members"]!);
+        var pair = overlap.Single(c => (string)c!["audience"]! == "vip" && (string)c!["other"]! == "win_back")!;
+        var both = (await demo.SqlAsync("""
+            SELECT count(*) AS n FROM gold.audience_members a JOIN gold.audience_members b USING (person_id)
+            WHERE a.audience = 'vip' AND b.audience = 'win_back'
+            """))[0]!;
+        Assert.Equal((long)both["n"]!, (long)pair["members"]!);
+    }
+
+    [Fact]
+    public async Task An_unknown_audience_is_an_error_listing_the_defined_ones()
+    {
+        var unknown = (await CdpCli.RunAsync("audiences", "show", "nobody's", "--project-dir", demo.Project)).Failed(1);
+        Assert.Contains("no audience 'nobody's' in cdp.yml", unknown.Stderr, StringComparison.Ordinal);
+        Assert.Contains("win_back", unknown.Stderr, StringComparison.Ordinal);
+    }
+}

@@ -21,6 +21,8 @@ public class DependencyRulesTests
         ["Cdp.DemoBrand"] = ([], []),
         ["Cdp.Ingestion"] = (["Cdp.Lake"], ["Npgsql"]),
         ["Cdp.Ml"] = (["Cdp.Engine"], ["Microsoft.ML"]),
+        // Cdp.Activation → Cdp.Audiences once that project lands (architecture.md); the engine until then.
+        ["Cdp.Activation"] = (["Cdp.Engine", "Cdp.Audiences"], ["Polly."]),
         ["Cdp.Cli"] = (["Cdp.Lake", "Cdp.Modeling", "Cdp.DemoBrand", "Cdp.Identity", "Cdp.Ingestion", "Cdp.Ml"], ["Spectre.Console"]),
     };
 

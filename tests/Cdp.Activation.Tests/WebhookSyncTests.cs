@@ -39,6 +39,24 @@ public class WebhookSyncTests
     }
 
     [Fact]
+    public async Task RequestRateStaysUnderTheDestinationsLimit()
+    {
+        await using var fx = new SyncFixture();
+        await fx.CreateMembershipAsync(100);
+        await using var server = new WebhookContractServer(SyncFixture.Secret, maxBatchSize: 10, rateLimit: 5);
+        var hook = SyncFixture.Webhook(server, SyncFixture.FastLimits(batch: 10, concurrency: 4, rate: 4));
+        var clock = Stopwatch.StartNew();
+
+        var report = (await fx.NewSync().RunAsync([new(hook, fx.Request(hook))], "run-1"))[0];
+
+        Assert.True(report.Complete);
+        Assert.Equal(0, server.RateViolations);
+        Assert.InRange(server.Requests, 9, 11); // 85 people in batches of 10 (a cold first attempt may time out once)
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1.9), $"9 requests at 4/s took {clock.Elapsed}");
+        SyncFixture.AssertHolds(await fx.IntendedAsync(), server);
+    }
+
+    [Fact]
     public async Task SecondRunWithTenPercentChangedSendsOnlyTheChanges()
     {
         await using var fx = new SyncFixture();

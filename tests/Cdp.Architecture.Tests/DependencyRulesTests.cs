@@ -22,6 +22,7 @@ public class DependencyRulesTests
         ["Cdp.Ingestion"] = (["Cdp.Lake"], ["Npgsql"]),
         ["Cdp.Ml"] = (["Cdp.Engine"], ["Microsoft.ML"]),
         ["Cdp.Audiences"] = (["Cdp.Engine"], []),
+        ["Cdp.Activation"] = (["Cdp.Engine", "Cdp.Audiences"], ["Polly."]),
         ["Cdp.Cli"] = (["Cdp.Lake", "Cdp.Modeling", "Cdp.DemoBrand", "Cdp.Identity", "Cdp.Ingestion", "Cdp.Ml", "Cdp.Audiences"], ["Spectre.Console"]),
     };
 

@@ -1,0 +1,125 @@
+using Cdp.Engine;
+
+namespace Cdp.Activation.Planning;
+
+/// <summary>The SQL of a plan, one named step per temp table (see <see cref="SyncPlanner"/>). Export fields are aliased f0, f1, ...</summary>
+internal sealed class PlanSteps(SyncRequest request, string prefix)
+{
+    private static readonly string[] Tables = ["current", "ledger", "orphans", "held", "rejected", "diff"];
+
+    public string Name(string step) => prefix + "_" + step;
+
+    private string T(string step) => Sql.Identifier(Name(step));
+
+    private string Relation => request.MembershipRelation;
+
+    private string Consent => "m." + Sql.Identifier(request.ConsentColumn);
+
+    /// <summary>Export fields of alias <paramref name="alias"/> as text, aliased f0, f1, ...</summary>
+    private string FieldsFrom(string alias) => string.Concat(request.ExportColumns.Select((c, i) => $", CAST({alias}.{Sql.Identifier(c)} AS VARCHAR) AS f{i}"));
+
+    private string FieldRefs(string alias) => string.Concat(request.ExportColumns.Select((_, i) => $", {alias}.f{i}"));
+
+    /// <summary>The fingerprint: SHA-256 of the JSON array of the export fields (NULL and '' differ; no separator can collide).</summary>
+    private string Fingerprint => $"sha256(CAST(json_array({string.Join(", ", request.ExportColumns.Select(c => $"CAST(m.{Sql.Identifier(c)} AS VARCHAR)"))}) AS VARCHAR))";
+
+    public IEnumerable<(string Step, string Sql)> Build(string? ledgerView)
+    {
+        yield return ("current", $"""
+            CREATE TEMP TABLE {T("current")} AS
+            SELECT CAST(m.person_id AS BIGINT) AS person_id{FieldsFrom("m")}, {Fingerprint} AS fingerprint
+            FROM {Relation} AS m
+            WHERE {Consent} IS TRUE AND m.holdout IS FALSE
+            """);
+
+        yield return ("ledger", ledgerView is null
+            ? $"CREATE TEMP TABLE {T("ledger")}(batch_id VARCHAR, event VARCHAR, person_id BIGINT, operation VARCHAR, status VARCHAR, fingerprint VARCHAR, \"at\" TIMESTAMPTZ)"
+            : $"""
+              CREATE TEMP TABLE {T("ledger")} AS
+              SELECT batch_id, event, person_id, operation, status, fingerprint, "at" FROM {ledgerView}
+              WHERE destination = {Sql.Literal(request.Destination)} AND audience = {Sql.Literal(request.Audience)}
+              """);
+
+        yield return ("orphans", $"""
+            CREATE TEMP TABLE {T("orphans")} AS
+            SELECT i.* FROM {T("ledger")} AS i
+            WHERE i.event = 'intent'
+              AND NOT EXISTS (SELECT 1 FROM {T("ledger")} AS o WHERE o.event = 'outcome' AND o.batch_id = i.batch_id AND o.person_id = i.person_id)
+            """);
+
+        // An orphan intent counts as delivered until proven otherwise: its batch is resent under the same id, which the
+        // destination deduplicates, so planning anything else for that person would send them twice.
+        yield return ("held", $"""
+            CREATE TEMP TABLE {T("held")} AS
+            SELECT person_id, operation, fingerprint, batch_id, event FROM (
+                SELECT person_id, operation, fingerprint, batch_id, event, "at" FROM {T("orphans")}
+                UNION ALL
+                SELECT person_id, operation, fingerprint, batch_id, event, "at" FROM {T("ledger")} WHERE event = 'outcome' AND status = 'accepted'
+            )
+            QUALIFY row_number() OVER (PARTITION BY person_id ORDER BY "at" DESC) = 1
+            """);
+
+        yield return ("rejected", $"""
+            CREATE TEMP TABLE {T("rejected")} AS
+            SELECT person_id, fingerprint FROM (
+                SELECT * FROM {T("ledger")} WHERE event = 'outcome' AND status IN ('accepted', 'rejected')
+                QUALIFY row_number() OVER (PARTITION BY person_id ORDER BY "at" DESC) = 1
+            )
+            WHERE status = 'rejected' AND operation <> 'remove'
+            """);
+
+        yield return ("diff", $"""
+            CREATE TEMP TABLE {T("diff")} AS
+            SELECT c.person_id, CASE WHEN h.person_id IS NULL THEN 'add' ELSE 'update' END AS operation, c.fingerprint{FieldRefs("c")},
+                   r.person_id IS NOT NULL AS skipped
+            FROM {T("current")} AS c
+            LEFT JOIN (SELECT * FROM {T("held")} WHERE operation <> 'remove') AS h ON h.person_id = c.person_id
+            LEFT JOIN {T("rejected")} AS r ON r.person_id = c.person_id AND r.fingerprint = c.fingerprint
+            WHERE h.person_id IS NULL OR h.fingerprint <> c.fingerprint
+            UNION ALL
+            SELECT h.person_id, 'remove' AS operation, h.fingerprint{FieldsFrom("m")}, false AS skipped
+            FROM (SELECT * FROM {T("held")} WHERE operation <> 'remove') AS h
+            LEFT JOIN {Relation} AS m ON CAST(m.person_id AS BIGINT) = h.person_id
+            WHERE NOT EXISTS (SELECT 1 FROM {T("current")} AS c WHERE c.person_id = h.person_id)
+            """);
+    }
+
+    public string CountsSql() => $"""
+        SELECT
+            (SELECT count(*) FROM {Relation} AS m),
+            (SELECT count(*) FROM {T("current")}),
+            (SELECT count(*) FROM {Relation} AS m WHERE m.holdout IS FALSE AND {Consent} IS NOT TRUE),
+            (SELECT count(*) FROM {Relation} AS m WHERE m.holdout IS NOT FALSE),
+            (SELECT count(*) FROM {T("held")} WHERE operation <> 'remove'),
+            (SELECT count(*) FROM {T("diff")} WHERE NOT skipped AND operation = 'add'),
+            (SELECT count(*) FROM {T("diff")} WHERE NOT skipped AND operation = 'update'),
+            (SELECT count(*) FROM {T("diff")} WHERE NOT skipped AND operation = 'remove'),
+            (SELECT count(*) FROM {T("current")} AS c JOIN {T("held")} AS h ON h.person_id = c.person_id AND h.operation <> 'remove' AND h.fingerprint = c.fingerprint),
+            (SELECT count(*) FROM {T("diff")} WHERE skipped)
+        """;
+
+    /// <summary>
+    /// Orphan intents: batch_id, person_id, operation, fingerprint, wanted, fields. Wanted means the intent is still the
+    /// person's latest and still what the membership asks for (same fingerprint; for a remove, still not qualifying).
+    /// </summary>
+    public string RecoverySql() => $"""
+        SELECT o.batch_id, o.person_id, o.operation, o.fingerprint,
+               coalesce(h.event = 'intent' AND h.batch_id = o.batch_id AND
+                        CASE WHEN o.operation = 'remove' THEN c.person_id IS NULL ELSE c.fingerprint = o.fingerprint END, false) AS wanted
+               {string.Concat(request.ExportColumns.Select((col, i) => $", CASE WHEN o.operation = 'remove' THEN CAST(m.{Sql.Identifier(col)} AS VARCHAR) ELSE c.f{i} END"))}
+        FROM {T("orphans")} AS o
+        JOIN {T("held")} AS h ON h.person_id = o.person_id
+        LEFT JOIN {T("current")} AS c ON c.person_id = o.person_id
+        LEFT JOIN {Relation} AS m ON CAST(m.person_id AS BIGINT) = o.person_id
+        ORDER BY o.batch_id, o.person_id
+        """;
+
+    public string DiffSql() => $"""
+        SELECT person_id, operation, fingerprint{string.Concat(request.ExportColumns.Select((_, i) => $", f{i}"))}
+        FROM {T("diff")} WHERE NOT skipped
+        ORDER BY operation, person_id
+        """;
+
+    public string DropAll()
+        => string.Join("; ", Tables.Select(t => $"DROP TABLE IF EXISTS {T(t)}").Append($"DROP VIEW IF EXISTS {T("ledger_view")}"));
+}

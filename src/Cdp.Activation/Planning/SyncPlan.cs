@@ -1,0 +1,28 @@
+namespace Cdp.Activation.Planning;
+
+/// <summary>
+/// What a sync of one audience to one destination will send: a value, computed without sending anything (a dry run
+/// prints it). <see cref="Recovery"/> batches were announced by an interrupted run and are resent first under their
+/// original ids; <see cref="Batches"/> hold the diff between the membership and what the destination holds.
+/// </summary>
+public sealed record SyncPlan(SyncRequest Request, SyncPlanCounts Counts, IReadOnlyList<SyncBatch> Recovery, IReadOnlyList<SupersededRecord> Superseded,
+    IReadOnlyList<SyncBatch> Batches)
+{
+    /// <summary>Every batch in sending order: recovered ones first.</summary>
+    public IEnumerable<SyncBatch> AllBatches => Recovery.Concat(Batches);
+
+    /// <summary>True when nothing needs sending or recording.</summary>
+    public bool IsEmpty => Recovery.Count == 0 && Superseded.Count == 0 && Batches.Count == 0;
+}
+
+/// <summary>
+/// The plan's figures. Members are the membership's rows; <see cref="Qualifying"/> of them may be sent,
+/// <see cref="ExcludedNoConsent"/> lack the channel's consent and <see cref="ExcludedHoldout"/> are in a holdout
+/// (a holdout row is counted there whatever its consent). <see cref="SkippedRejected"/> were rejected by the
+/// destination with the same fields before and are not resent until they change.
+/// </summary>
+public sealed record SyncPlanCounts(long Members, long Qualifying, long ExcludedNoConsent, long ExcludedHoldout, long Held,
+    long Adds, long Updates, long Removes, long Unchanged, long SkippedRejected, long Recovered, int BatchCount)
+{
+    public long Operations => Adds + Updates + Removes;
+}

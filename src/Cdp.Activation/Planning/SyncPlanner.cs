@@ -1,0 +1,115 @@
+using System.Globalization;
+using Cdp.Activation.Ledger;
+using Cdp.Engine;
+
+namespace Cdp.Activation.Planning;
+
+/// <summary>
+/// Plans a sync in SQL as named steps, each a temp table that can be inspected on its own:
+/// <list type="number">
+/// <item><c>current</c>: the qualifying members (consent true, holdout false) with their export fields as text and a fingerprint;</item>
+/// <item><c>ledger</c>: this pair's ledger rows;</item>
+/// <item><c>orphans</c>: intents without an outcome (an interrupted run may have delivered them);</item>
+/// <item><c>held</c>: what the destination holds: per person, the latest of its accepted outcomes and orphan intents;</item>
+/// <item><c>recovery</c>: orphan intents still wanted as announced (resent under their batch id), the rest superseded;</item>
+/// <item><c>diff</c>: adds, updates and removes of <c>current</c> against <c>held</c>, minus records rejected before with the same fields.</item>
+/// </list>
+/// Nothing is sent; the plan is a value.
+/// </summary>
+public sealed class SyncPlanner
+{
+    private readonly DuckDbEngine _engine;
+    private readonly SyncLedger _ledger;
+
+    public SyncPlanner(DuckDbEngine engine, SyncLedger ledger)
+    {
+        _engine = engine;
+        _ledger = ledger;
+    }
+
+    public async Task<SyncPlan> PlanAsync(SyncRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.BatchSize < 1) throw SyncPlanningException.InvalidRequest(request, $"the batch size must be at least 1, not {request.BatchSize}");
+        if (string.IsNullOrWhiteSpace(request.Channel)) throw SyncPlanningException.InvalidRequest(request, "no consent channel was given");
+        await ValidateAsync(request, cancellationToken).ConfigureAwait(false);
+
+        var steps = new PlanSteps(request, "__cdp_sync_" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var ledgerView = await _ledger.CreateViewAsync(steps.Name("ledger_view"), cancellationToken).ConfigureAwait(false);
+            foreach (var (_, sql) in steps.Build(ledgerView)) await _engine.ExecuteAsync(sql, cancellationToken).ConfigureAwait(false);
+            return await ReadPlanAsync(request, steps, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await _engine.ExecuteAsync(steps.DropAll(), CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ValidateAsync(SyncRequest request, CancellationToken ct)
+    {
+        var columns = (await _engine.DescribeAsync($"SELECT * FROM {request.MembershipRelation} AS m", ct).ConfigureAwait(false))
+            .Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (!columns.Contains("person_id")) throw SyncPlanningException.MissingColumn(request, "person_id", "the person's id");
+        if (!columns.Contains(request.ConsentColumn)) throw SyncPlanningException.MissingColumn(request, request.ConsentColumn, $"consent for the {request.Channel} channel");
+        if (!columns.Contains("holdout")) throw SyncPlanningException.MissingColumn(request, "holdout", "holdout membership");
+        foreach (var c in request.ExportColumns)
+        {
+            if (!columns.Contains(c)) throw SyncPlanningException.MissingColumn(request, c, "an export column");
+        }
+        if (request.ExportColumns.Distinct(StringComparer.OrdinalIgnoreCase).Count() != request.ExportColumns.Count)
+            throw SyncPlanningException.InvalidRequest(request, "an export column is listed twice");
+
+        var check = await _engine.QueryAsync(
+            $"SELECT count(*) - count(DISTINCT person_id), count(*) - count(person_id) FROM {request.MembershipRelation} AS m", ct).ConfigureAwait(false);
+        var duplicates = Convert.ToInt64(check.Rows[0][0], CultureInfo.InvariantCulture);
+        var nulls = Convert.ToInt64(check.Rows[0][1], CultureInfo.InvariantCulture);
+        if (nulls > 0) throw SyncPlanningException.NullPeople(request, nulls);
+        if (duplicates > 0) throw SyncPlanningException.DuplicatePeople(request, duplicates);
+    }
+
+    private async Task<SyncPlan> ReadPlanAsync(SyncRequest request, PlanSteps steps, CancellationToken ct)
+    {
+        var counts = (await _engine.QueryAsync(steps.CountsSql(), ct).ConfigureAwait(false)).Rows[0];
+        long C(int i) => Convert.ToInt64(counts[i] ?? 0L, CultureInfo.InvariantCulture);
+
+        var fieldCount = request.ExportColumns.Count;
+        var recovery = new List<SyncBatch>();
+        var superseded = new List<SupersededRecord>();
+        var recoveryRows = await _engine.QueryAsync(steps.RecoverySql(), ct).ConfigureAwait(false);
+        foreach (var group in recoveryRows.Rows.GroupBy(r => (string)r[0]!))
+        {
+            var wanted = new List<SyncRecord>();
+            foreach (var row in group)
+            {
+                var operation = SyncOperations.Parse((string)row[2]!);
+                var fingerprint = (string)row[3]!;
+                if ((bool)row[4]!) wanted.Add(new SyncRecord(Convert.ToInt64(row[1], CultureInfo.InvariantCulture), operation, fingerprint, Fields(row, 5, fieldCount)));
+                else superseded.Add(new SupersededRecord(group.Key, Convert.ToInt64(row[1], CultureInfo.InvariantCulture), operation, fingerprint));
+            }
+            if (wanted.Count > 0) recovery.Add(new SyncBatch(group.Key, wanted[0].Operation, wanted));
+        }
+
+        var batches = new List<SyncBatch>();
+        var diff = await _engine.QueryAsync(steps.DiffSql(), ct).ConfigureAwait(false);
+        foreach (var group in diff.Rows.GroupBy(r => SyncOperations.Parse((string)r[1]!)))
+        {
+            var records = group.Select(r => new SyncRecord(Convert.ToInt64(r[0], CultureInfo.InvariantCulture), group.Key, (string)r[2]!, Fields(r, 3, fieldCount))).ToList();
+            batches.AddRange(records.Chunk(request.BatchSize).Select(chunk => new SyncBatch(null, group.Key, chunk)));
+        }
+
+        var planCounts = new SyncPlanCounts(
+            Members: C(0), Qualifying: C(1), ExcludedNoConsent: C(2), ExcludedHoldout: C(3), Held: C(4),
+            Adds: C(5), Updates: C(6), Removes: C(7), Unchanged: C(8), SkippedRejected: C(9),
+            Recovered: recovery.Sum(b => (long)b.Records.Count), BatchCount: recovery.Count + batches.Count);
+        return new SyncPlan(request, planCounts, recovery, superseded, batches);
+    }
+
+    private static string?[] Fields(object?[] row, int offset, int count)
+    {
+        var fields = new string?[count];
+        for (var i = 0; i < count; i++) fields[i] = (string?)row[offset + i];
+        return fields;
+    }
+}

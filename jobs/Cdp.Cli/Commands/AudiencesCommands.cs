@@ -7,8 +7,6 @@ using Cdp.Audiences.Definitions;
 using Cdp.Audiences.Membership;
 using Cdp.Cli.Output;
 using Cdp.Lake;
-using Cdp.Modeling.Diagnostics;
-using Cdp.Modeling.Project;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -38,11 +36,9 @@ internal sealed record AudienceContext(AudienceSet Set, string LakeUri)
 {
     public static AudienceContext Load(string projectDir, string? lake)
     {
-        var diagnostics = new DiagnosticBag();
-        var project = ProjectLoader.Load(projectDir, diagnostics);
-        diagnostics.ThrowIfErrors($"The project in '{projectDir}' has {diagnostics.ErrorCount} error(s).");
+        var (project, lakeUri) = ProjectFile.LoadWithLake(projectDir, lake);
         var set = AudienceConfig.Read(project.Sections.GetValueOrDefault("audiences") as IReadOnlyDictionary<string, object?>);
-        return new AudienceContext(set, project.ResolveLake(LakeArgument.Resolve(lake), null));
+        return new AudienceContext(set, lakeUri);
     }
 
     public Cdp.Delta.DeltaTable Gold(LakeSession lake, string name) => lake.OpenTable(LakeUri.TrimEnd('/') + "/gold/" + name);

@@ -66,10 +66,7 @@ public sealed class DemoCommand(IAnsiConsole console) : CdpCommand<DemoSettings>
             if (!printer.IsJson) Console.MarkupLine($"[green]✓[/] {Markup.Escape(step.Name)}: {Markup.Escape(step.Result)} [grey]({step.Seconds:0.##} s)[/]");
         }
 
-        var diagnostics = new DiagnosticBag();
-        var project = ProjectLoader.Load(Path.GetFullPath(settings.ProjectDir), diagnostics);
-        diagnostics.ThrowIfErrors($"The project in '{settings.ProjectDir}' has {diagnostics.ErrorCount} error(s).");
-        var lakeUri = project.ResolveLake(LakeArgument.Resolve(settings.Lake), null);
+        var (project, lakeUri) = ProjectFile.LoadWithLake(Path.GetFullPath(settings.ProjectDir), settings.Lake);
 
         // 1. The brand's silos, generated once for these options.
         var clock = Stopwatch.StartNew();

@@ -5,7 +5,6 @@ using Cdp.Cli.Output;
 using Cdp.Identity.Graph;
 using Cdp.Identity.Resolution;
 using Cdp.Lake;
-using Cdp.Modeling.Diagnostics;
 using Cdp.Modeling.Project;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -40,11 +39,9 @@ internal sealed record IdentityContext(ModelingProject Project, IdentityRules Ru
 {
     public static IdentityContext Load(string projectDir, string? lake)
     {
-        var diagnostics = new DiagnosticBag();
-        var project = ProjectLoader.Load(projectDir, diagnostics);
-        diagnostics.ThrowIfErrors($"The project in '{projectDir}' has {diagnostics.ErrorCount} error(s).");
+        var (project, lakeUri) = ProjectFile.LoadWithLake(projectDir, lake);
         var rules = IdentityConfig.Read(project.Sections.GetValueOrDefault("identity") as IReadOnlyDictionary<string, object?>, project.RootDirectory);
-        return new IdentityContext(project, rules, project.ResolveLake(LakeArgument.Resolve(lake), null));
+        return new IdentityContext(project, rules, lakeUri);
     }
 
     public string? DefaultPhoneRegion => Project.Vars.GetValueOrDefault("default_phone_region") as string;

@@ -6,8 +6,6 @@ using Cdp.Ingestion;
 using Cdp.Ingestion.Config;
 using Cdp.Ingestion.Running;
 using Cdp.Lake;
-using Cdp.Modeling.Diagnostics;
-using Cdp.Modeling.Project;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -48,9 +46,7 @@ public sealed class IngestCommand(IAnsiConsole console) : CdpCommand<IngestSetti
 
     private async Task<int> RunAsync(IngestSettings settings, CancellationToken cancellationToken)
     {
-        var diagnostics = new DiagnosticBag();
-        var project = ProjectLoader.Load(settings.ProjectDir, diagnostics);
-        diagnostics.ThrowIfErrors($"The project in '{settings.ProjectDir}' has {diagnostics.ErrorCount} error(s).");
+        var project = ProjectFile.Load(settings.ProjectDir);
         if (project.Sections.GetValueOrDefault("ingest") is not IReadOnlyDictionary<string, object?> section)
             throw new IngestException($"{project.ProjectFile}: no ingest section; declare sources under ingest.sources (see 'cdp ingest --help')");
         var sources = IngestConfig.Read(section, project.RootDirectory).Select(settings.Sources);

@@ -10,8 +10,6 @@ using Cdp.Ml.Jobs;
 using Cdp.Ml.Registry;
 using Cdp.Ml.Segmentation;
 using Cdp.Ml.Training;
-using Cdp.Modeling.Diagnostics;
-using Cdp.Modeling.Project;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -93,10 +91,7 @@ internal sealed class MlLake
     /// <summary>Resolves the lake as the other commands do and registers its tables; the profile tables must be built.</summary>
     public static Task<MlLake> OpenAsync(LakeSession lake, string projectDir, string? lakeArgument, CancellationToken ct)
     {
-        var diagnostics = new DiagnosticBag();
-        var project = ProjectLoader.Load(projectDir, diagnostics);
-        diagnostics.ThrowIfErrors($"The project in '{projectDir}' has {diagnostics.ErrorCount} error(s).");
-        return OpenAsync(lake, project.ResolveLake(LakeArgument.Resolve(lakeArgument), null), ct);
+        return OpenAsync(lake, ProjectFile.LoadWithLake(projectDir, lakeArgument).LakeUri, ct);
     }
 
     /// <summary>Registers the tables of the lake at <paramref name="lakeUri"/>; the profile tables must be built.</summary>

@@ -46,9 +46,8 @@ public static class ModelEvaluation
         var test = await TrainingSets.BuildAsync(engine, sources, trained.Set.Spec, target, [holdout], progress, cancellationToken).ConfigureAwait(false);
         var probabilities = trained.Model.Probabilities(test.Table);
 
-        var baseline = await ValueModel.FitAsync(engine, sources, holdout, target.HorizonDays, cancellationToken).ConfigureAwait(false);
         var summaries = await ValueModel.SummariesAsync(engine, sources, holdout, cancellationToken).ConfigureAwait(false);
-        var purchaseModel = new BgNbdModel(baseline.Purchases);
+        var purchaseModel = BgNbdModel.FitTo(summaries.Values);
         var sign = target.Kind == TargetKind.Churn ? -1.0 : 1.0;
         var baselineScores = test.PersonIds.Select(p => sign * purchaseModel.ConditionalExpectedPurchases(target.HorizonDays, summaries[p])).ToArray();
 

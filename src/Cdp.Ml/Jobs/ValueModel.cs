@@ -25,9 +25,16 @@ public sealed record ValueModel(BgNbdParameters Purchases, GammaGammaParameters 
         CancellationToken cancellationToken = default)
     {
         var summaries = await SummariesAsync(engine, sources, cutoff, cancellationToken).ConfigureAwait(false);
-        var purchases = BgNbdModel.FitTo(summaries.Values);
-        var spend = GammaGammaModel.FitTo(summaries.Values);
-        return new ValueModel(purchases.Parameters, spend.Parameters, cutoff, summaries.Count, summaries.Values.Count(s => s.IsRepeatBuyer), horizonDays);
+        return Fit([.. summaries.Values], cutoff, horizonDays);
+    }
+
+    /// <summary>Fits both models on summaries built as of <paramref name="cutoff"/> (see <see cref="SummariesAsync"/>).</summary>
+    public static ValueModel Fit(IReadOnlyCollection<CustomerSummary> summaries, DateOnly cutoff, int horizonDays = DefaultHorizonDays)
+    {
+        ArgumentNullException.ThrowIfNull(summaries);
+        var purchases = BgNbdModel.FitTo(summaries);
+        var spend = GammaGammaModel.FitTo(summaries);
+        return new ValueModel(purchases.Parameters, spend.Parameters, cutoff, summaries.Count, summaries.Count(s => s.IsRepeatBuyer), horizonDays);
     }
 
     /// <summary>

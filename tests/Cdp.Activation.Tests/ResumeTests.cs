@@ -1,3 +1,4 @@
+using Cdp.Activation.Sandbox;
 using Cdp.Activation.Destinations;
 using Cdp.Activation.Tests.Support;
 

@@ -1,3 +1,4 @@
+using Cdp.Activation.Sandbox;
 using System.Diagnostics;
 using Cdp.Activation.Destinations;
 using Cdp.Activation.Execution;
@@ -14,7 +15,7 @@ public class WebhookSyncTests
         await fx.CreateMembershipAsync(1000);
         await using var server = new WebhookContractServer(SyncFixture.Secret, maxBatchSize: 50, rateLimit: 50, seed: 7)
         {
-            FailureRate = 0.05, BurstRate = 0.03, BurstLength = 3, SlowRate = 0.04, SlowDelay = TimeSpan.FromSeconds(1.5),
+            Faults = { FailureRate = 0.05, BurstRate = 0.03, BurstLength = 3, SlowRate = 0.04, SlowDelay = TimeSpan.FromSeconds(1.5) },
         };
         var hook = SyncFixture.Webhook(server, SyncFixture.FastLimits(batch: 50, concurrency: 4, rate: 40));
 
@@ -172,7 +173,7 @@ public class WebhookSyncTests
         await using var fx = new SyncFixture();
         await fx.CreateMembershipAsync(200);
         await using var healthyServer = new WebhookContractServer(SyncFixture.Secret, 50, 100);
-        await using var failingServer = new WebhookContractServer(SyncFixture.Secret, 50, 100) { ForcedStatus = 503 };
+        await using var failingServer = new WebhookContractServer(SyncFixture.Secret, 50, 100) { Faults = { ForcedStatus = 503 } };
         var healthy = new TimedDestination(SyncFixture.Webhook(healthyServer, SyncFixture.FastLimits(batch: 50, concurrency: 1), "healthy"));
         var failing = new TimedDestination(SyncFixture.Webhook(failingServer, SyncFixture.FastLimits(batch: 50, concurrency: 1) with
         {

@@ -23,7 +23,8 @@ public class DependencyRulesTests
         ["Cdp.Ml"] = (["Cdp.Engine"], ["Microsoft.ML"]),
         ["Cdp.Audiences"] = (["Cdp.Engine"], []),
         ["Cdp.Activation"] = (["Cdp.Engine", "Cdp.Audiences"], ["Polly."]),
-        ["Cdp.Cli"] = (["Cdp.Lake", "Cdp.Modeling", "Cdp.DemoBrand", "Cdp.Identity", "Cdp.Ingestion", "Cdp.Ml", "Cdp.Audiences"], ["Spectre.Console"]),
+        ["Cdp.Activation.Sandbox"] = ([], []),
+        ["Cdp.Cli"] = (["Cdp.Lake", "Cdp.Modeling", "Cdp.DemoBrand", "Cdp.Identity", "Cdp.Ingestion", "Cdp.Ml", "Cdp.Audiences", "Cdp.Activation", "Cdp.Activation.Sandbox"], ["Spectre.Console"]),
     };
 
     public static TheoryData<string> Projects() => new(Rules.Keys);

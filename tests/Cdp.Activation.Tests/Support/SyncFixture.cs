@@ -1,3 +1,4 @@
+using Cdp.Activation.Sandbox;
 using System.Globalization;
 using Cdp.Activation.Destinations;
 using Cdp.Activation.Execution;

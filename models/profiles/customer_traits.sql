@@ -16,6 +16,10 @@ select
     coalesce(cart.cart_item_count, 0) as cart_item_count,
     cart.cart_value,
     coalesce(cart.cart_items, []) as cart_items,
+    coalesce(cart.cart_in_stock_item_count, 0) as cart_in_stock_item_count,
+    coalesce(cart.cart_complements, []) as cart_complements,
+    cart.cart_channel,
+    cart.cart_resume_channel,
     coalesce(due.replenishment_due, []) as replenishment_due,
     due.next_replenishment_on
 from {{ ref('person_traits') }} as traits

@@ -26,6 +26,14 @@ public class ShippedAudiencesTests
             ALTER TABLE gold.customer_profiles ADD COLUMN cart_value DOUBLE;
             ALTER TABLE gold.customer_profiles ADD COLUMN cart_updated_at TIMESTAMPTZ;
             ALTER TABLE gold.customer_profiles ADD COLUMN favourite_category VARCHAR;
+            ALTER TABLE gold.customer_profiles ADD COLUMN cart_in_stock_item_count BIGINT;
+            ALTER TABLE gold.customer_profiles ADD COLUMN cart_complements VARCHAR[];
+            ALTER TABLE gold.customer_profiles ADD COLUMN cart_channel VARCHAR;
+            ALTER TABLE gold.customer_profiles ADD COLUMN cart_resume_channel VARCHAR;
+            -- Person 1's cart has items in stock and was filled on the web before they came back in the app; person 3's
+            -- only item is sold out in its size.
+            UPDATE gold.customer_profiles SET cart_in_stock_item_count = 2, cart_channel = 'web', cart_resume_channel = 'app' WHERE person_id = 1;
+            UPDATE gold.customer_profiles SET cart_in_stock_item_count = 0, cart_channel = 'app' WHERE person_id = 3;
             INSERT INTO gold.person_consents VALUES (1, 'email', 'profiling', true), (4, 'email', 'profiling', true), (5, 'email', 'profiling', true);
             """);
         return lake;
@@ -36,14 +44,16 @@ public class ShippedAudiencesTests
     {
         using var lake = Lake(withScores: true);
         var set = Shipped();
-        Assert.Equal(["win_back", "replenishment_due", "abandoned_cart", "vip", "till_receipt"], set.Audiences.Select(a => a.Name));
+        Assert.Equal(["win_back", "replenishment_due", "abandoned_cart", "cart_resume", "vip", "till_receipt"], set.Audiences.Select(a => a.Name));
         Assert.Equal(5, set.GlobalHoldout.Percent);
         var build = await lake.Builder().BuildAsync(set, AudienceRelations.Gold, new BuildOptions(AudienceLake.AsOf));
         var members = lake.Open(AudienceBuilder.MembersTable);
         async Task<long[]> Of(string name) => [.. await AudienceMembership.PersonIdsAsync(lake.Engine, members, name)];
         Assert.Equal(new long[] { 1, 4 }, await Of("win_back"));
         Assert.Equal(new long[] { 1, 4 }, await Of("replenishment_due"));
-        Assert.Equal(new long[] { 1, 3 }, await Of("abandoned_cart"));
+        // Person 3's cart holds only a sold-out size: no reminder.
+        Assert.Equal(new long[] { 1 }, await Of("abandoned_cart"));
+        Assert.Equal(new long[] { 1 }, await Of("cart_resume"));
         Assert.Equal(new long[] { 4 }, await Of("vip"));
         Assert.Equal(new long[] { 5 }, await Of("till_receipt"));
         // The till export goes to no messaging channel.

@@ -13,7 +13,7 @@ public sealed class AudiencesCommandsTests(Demo2000Lake demo)
     public async Task The_demo_builds_the_shipped_audiences_on_the_real_gold_tables_within_consent_and_holdouts()
     {
         var step = demo.Demo["steps"]!.AsArray().Single(s => (string)s!["step"]! == "build audiences");
-        foreach (var audience in new[] { "win_back", "replenishment_due", "abandoned_cart", "vip", "till_receipt" })
+        foreach (var audience in new[] { "win_back", "replenishment_due", "abandoned_cart", "cart_resume", "vip", "till_receipt" })
             Assert.Contains(audience + " ", (string)step!["result"]!, StringComparison.Ordinal);
 
         var breaches = (await demo.SqlAsync("""
@@ -31,14 +31,17 @@ public sealed class AudiencesCommandsTests(Demo2000Lake demo)
                 count(*) FILTER (WHERE m.contactable_ads AND NOT coalesce(c.ads, false)) AS ads_without_consent,
                 count(*) FILTER (WHERE m.holdout AND (m.contactable_email OR m.contactable_sms OR m.contactable_ads)) AS holdouts_contactable,
                 count(*) FILTER (WHERE m.holdout) AS holdouts,
-                count(*) FILTER (WHERE m.audience = 'win_back' AND s.churn_probability < 0.6) AS win_back_below_threshold
+                count(*) FILTER (WHERE m.audience = 'win_back' AND s.churn_probability < 0.6) AS win_back_below_threshold,
+                count(*) FILTER (WHERE m.audience IN ('abandoned_cart', 'cart_resume') AND t.cart_in_stock_item_count = 0) AS carts_sold_out,
+                count(*) FILTER (WHERE m.audience = 'cart_resume' AND (t.cart_resume_channel IS NULL OR t.cart_resume_channel = t.cart_channel)) AS resume_same_channel
             FROM gold.audience_members m
             LEFT JOIN consent c USING (person_id)
             LEFT JOIN gold.customer_scores s USING (person_id)
+            LEFT JOIN gold.customer_traits t USING (person_id)
             """))[0]!;
         Assert.True((long)breaches["members"]! > 500, breaches.ToJsonString());
         Assert.True((long)breaches["holdouts"]! > 0, breaches.ToJsonString());
-        foreach (var breach in new[] { "email_without_consent", "sms_without_consent", "ads_without_consent", "holdouts_contactable", "win_back_below_threshold" })
+        foreach (var breach in new[] { "email_without_consent", "sms_without_consent", "ads_without_consent", "holdouts_contactable", "win_back_below_threshold", "carts_sold_out", "resume_same_channel" })
             Assert.Equal(0, (long)breaches[breach]!);
     }
 
@@ -46,7 +49,7 @@ public sealed class AudiencesCommandsTests(Demo2000Lake demo)
     public async Task Ls_show_and_overlap_report_the_latest_build()
     {
         var list = (await Audiences("ls")).Succeeded().JsonArray();
-        Assert.Equal(["abandoned_cart", "replenishment_due", "till_receipt", "vip", "win_back"], list.Select(a => (string)a!["audience"]!).Order(StringComparer.Ordinal));
+        Assert.Equal(["abandoned_cart", "cart_resume", "replenishment_due", "till_receipt", "vip", "win_back"], list.Select(a => (string)a!["audience"]!).Order(StringComparer.Ordinal));
         var members = list.ToDictionary(a => (string)a!["audience"]!, a => (long)a!["members"]!);
         var counted = (await demo.SqlAsync("SELECT audience, count(*) AS n FROM gold.audience_members GROUP BY audience"))
             .ToDictionary(r => (string)r!["audience"]!, r => (long)r!["n"]!);

@@ -182,6 +182,39 @@ public sealed class ProfilesModelsTests(ProfilesFixtureLake lake) : IClassFixtur
     }
 
     [Fact]
+    public async Task The_cart_carries_what_a_reminder_shows_stock_images_and_in_stock_complements()
+    {
+        var anna = await TraitsAsync(1);
+        var items = anna["cart_items"]!.AsArray();
+        Assert.Equal(["Lipstick", "Shower Gel"], items.Select(i => (string)i!["name"]!).ToList());
+        Assert.Equal([true, false], items.Select(i => (bool)i!["in_stock"]!).ToList()); // the 200 ml shower gel is sold out
+        Assert.Equal("https://img.test/mkp-1-std.jpg", (string?)items[0]!["image_url"]);
+        Assert.Equal(30.0, (double)items[0]!["unit_price"]!, 6);
+        Assert.Equal(1, (long)anna["cart_in_stock_item_count"]!);
+
+        // SKN-1 for the stronger of its two reasons, then FRG-1 in its only size in stock; MKP-1 is in the cart already.
+        var complements = anna["cart_complements"]!.AsArray();
+        Assert.Equal(["SKN-1", "FRG-1"], complements.Select(c => (string)c!["sku"]!).ToList());
+        Assert.Equal(["routine", "evening look"], complements.Select(c => (string)c!["reason"]!).ToList());
+        Assert.Equal("100 ml", (string?)complements[1]!["size"]);
+        Assert.Equal("https://img.test/frg-1-100ml.jpg", (string?)complements[1]!["image_url"]);
+        Assert.Empty((await TraitsAsync(2))["cart_complements"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task A_cart_last_added_on_the_web_is_offered_in_the_app_where_the_person_came_back()
+    {
+        var anna = await TraitsAsync(1);
+        // The latest add was on the web (10-25); Anna was last seen in the app (10-31).
+        Assert.Equal("web", (string?)anna["cart_channel"]);
+        Assert.Equal("app", (string?)anna["cart_resume_channel"]);
+        // Person 5's cart was added on the web and nothing was seen after: no resume.
+        var anonymous = await lake.SqlAsync("SELECT cart_channel, cart_resume_channel FROM gold.person_last_cart WHERE person_id = 5");
+        Assert.Equal("web", (string?)Assert.Single(anonymous)!["cart_channel"]);
+        Assert.Null(anonymous[0]!["cart_resume_channel"]);
+    }
+
+    [Fact]
     public async Task Replenishment_is_due_on_the_last_purchase_plus_usage_days_times_quantity()
     {
         var rows = await lake.SqlAsync(

@@ -167,13 +167,26 @@ public sealed class ProfilesFixtureLake : IAsyncLifetime
             ) AS t(identifier_type, identifier_value, channel, purpose, granted, decided_at, consent_source)
             """),
         ("stg_products", """
-            SELECT sku, name, category, size, usage_days::BIGINT AS usage_days, price::DOUBLE AS price, 'EUR' AS currency
+            SELECT sku, name, category, size, usage_days::BIGINT AS usage_days, price::DOUBLE AS price, 'EUR' AS currency,
+                   stock::BIGINT AS stock, 'https://img.test/' || lower(sku) || '-' || replace(size, ' ', '') || '.jpg' AS image_url
             FROM (VALUES
-                ('SKN-1', 'Day Cream', 'skincare', '50 ml', 60, 20.0),
-                ('BDY-1', 'Shower Gel', 'body', '200 ml', 30, 10.0),
-                ('MKP-1', 'Lipstick', 'makeup', 'std', 200, 30.0),
-                ('FRG-1', 'Eau de Parfum', 'fragrance', '50 ml', 180, 60.0)
-            ) AS t(sku, name, category, size, usage_days, price)
+                ('SKN-1', 'Day Cream', 'skincare', '50 ml', 60, 20.0, 7),
+                ('BDY-1', 'Shower Gel', 'body', '200 ml', 30, 10.0, 0),
+                ('MKP-1', 'Lipstick', 'makeup', 'std', 200, 30.0, 5),
+                ('FRG-1', 'Eau de Parfum', 'fragrance', '50 ml', 180, 60.0, 0),
+                ('FRG-1', 'Eau de Parfum', 'fragrance', '100 ml', 300, 90.0, 3)
+            ) AS t(sku, name, category, size, usage_days, price, stock)
+            """),
+        // The cart's suggestions: BDY-1 and MKP-1 both point at SKN-1 (the stronger reason wins), MKP-1 at FRG-1 (only
+        // its 100 ml is in stock), BDY-1 at MKP-1 (already in the cart: not suggested).
+        ("stg_product_complements", """
+            SELECT sku, complement_sku, reason, strength::DOUBLE AS strength
+            FROM (VALUES
+                ('BDY-1', 'SKN-1', 'routine', 0.8),
+                ('MKP-1', 'SKN-1', 'prep', 0.3),
+                ('MKP-1', 'FRG-1', 'evening look', 0.5),
+                ('BDY-1', 'MKP-1', 'bundle', 0.9)
+            ) AS t(sku, complement_sku, reason, strength)
             """),
     ];
 }

@@ -3,95 +3,144 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Cdp.Activation.Planning;
+using Cdp.Engine;
+using Cdp.Storage;
 
 namespace Cdp.Activation.Destinations;
 
-/// <summary>Where a file drop writes: one folder per audience under <paramref name="Folder"/>.</summary>
-public sealed record FileDropOptions(string Name, string Channel, string Folder, DestinationLimits Limits);
-
 /// <summary>
-/// Drops each batch as <c>&lt;folder&gt;/&lt;audience&gt;/&lt;batch id&gt;.csv</c> (RFC 4180, UTF-8, columns operation,
-/// person_id and the export columns) followed by <c>&lt;batch id&gt;.manifest.json</c> (run id, audience, batch id,
-/// operation, columns, row count, SHA-256 of the CSV). Each file is written under a temp name, flushed and renamed,
-/// and the manifest last: a reader that waits for manifests never sees a half-written drop. A batch whose manifest
-/// exists was delivered already (the batch id is the idempotency key) and is not written again.
+/// Drops each batch into an object store as <c>&lt;prefix&gt;/&lt;audience&gt;/&lt;batch id&gt;.&lt;hash&gt;.csv</c> (or
+/// <c>.parquet</c>), columns operation, person_id and the export columns, followed by
+/// <c>&lt;batch id&gt;.manifest.json</c> (format, run id, audience, batch id, operation, file, size, row count, SHA-256 of
+/// the data file, schema). A reader that waits for a manifest and reads the file it names never sees a half-written drop.
 /// </summary>
-public sealed class FileDropDestination(FileDropOptions options) : IDestination
+/// <remarks>
+/// The manifest is the commit: it is created with put-if-absent after the data file, so a batch is published at most
+/// once, and a batch whose manifest exists is not written again (the batch id is the idempotency key). The data file's
+/// name carries the first 16 hex digits of its SHA-256: a retry of the same bytes lands on the same name (after a crash
+/// between the two writes nothing piles up), and a writer with other bytes under the same batch id (a resumed batch
+/// that lost a superseded person) can never replace a file a manifest already points at. Each object is written
+/// atomically by the store, so a reader never sees a partial file on local disk or on blob storage.
+/// </remarks>
+public sealed class FileDropDestination : IDestination
 {
-    public string Name => options.Name;
+    private const int HashDigitsInName = 16;
 
-    public string Channel => options.Channel;
+    private readonly FileDropOptions _options;
+    private readonly DuckDbEngine? _engine;
+    private readonly string _prefix;
 
-    public DestinationLimits Limits => options.Limits;
+    /// <param name="options">Where and how to write.</param>
+    /// <param name="engine">The engine that encodes Parquet; required when <see cref="FileDropOptions.Format"/> is Parquet.</param>
+    public FileDropDestination(FileDropOptions options, DuckDbEngine? engine = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(options.Store);
+        if (options.Format == FileDropFormat.Parquet && engine is null)
+            throw new ArgumentException($"File drop '{options.Name}' writes Parquet, which DuckDB encodes: pass the DuckDbEngine to its constructor.", nameof(engine));
+        if (!Enum.IsDefined(options.Format))
+            throw new ArgumentException($"File drop '{options.Name}' has an unknown format {(int)options.Format}.", nameof(options));
+        var prefix = (options.Prefix ?? "").Trim('/');
+        try
+        {
+            _prefix = ObjectKey.Validate(prefix, allowEmpty: true);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"File drop '{options.Name}' has an invalid key prefix '{options.Prefix}': {e.Message}", nameof(options), e);
+        }
+        _options = options;
+        _engine = engine;
+    }
 
-    /// <summary>The folder an audience's drops land in (the name percent-encoded to a safe file name).</summary>
-    public string AudienceFolder(string audience) => Path.Combine(options.Folder, SafeName(audience));
+    public string Name => _options.Name;
+
+    public string Channel => _options.Channel;
+
+    public DestinationLimits Limits => _options.Limits;
+
+    /// <summary>The store the drops land in.</summary>
+    public IObjectStore Store => _options.Store;
+
+    /// <summary>The key prefix (no trailing '/') of an audience's drops: the name percent-encoded to one safe path segment.</summary>
+    public string AudiencePrefix(string audience) => ObjectKey.Combine(_prefix, SafeName(audience));
+
+    /// <summary>The key of a batch's manifest.</summary>
+    public string ManifestKey(string audience, string batchId) => ObjectKey.Combine(AudiencePrefix(audience), SafeName(batchId) + ".manifest.json");
 
     public async Task<DeliveryResponse> SendAsync(DeliveryBatch batch, CancellationToken cancellationToken)
     {
-        var folder = AudienceFolder(batch.Audience);
-        Directory.CreateDirectory(folder);
-        var name = SafeName(batch.BatchId);
-        var manifestPath = Path.Combine(folder, name + ".manifest.json");
-        if (File.Exists(manifestPath)) return DeliveryResponse.Accepted();
+        ArgumentNullException.ThrowIfNull(batch);
+        var store = _options.Store;
+        var manifestKey = ManifestKey(batch.Audience, batch.BatchId);
+        if (await store.GetInfoAsync(manifestKey, cancellationToken).ConfigureAwait(false) is not null) return DeliveryResponse.Accepted();
 
-        var csv = Encoding.UTF8.GetBytes(Csv(batch));
-        await WriteAtomicallyAsync(Path.Combine(folder, name + ".csv"), csv, cancellationToken).ConfigureAwait(false);
-        var manifest = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
-        {
-            ["run_id"] = batch.RunId,
-            ["audience"] = batch.Audience,
-            ["batch_id"] = batch.BatchId,
-            ["operation"] = SyncOperations.Name(batch.Operation),
-            ["file"] = name + ".csv",
-            ["columns"] = new[] { "operation", "person_id" }.Concat(batch.Columns).ToArray(),
-            ["row_count"] = batch.Records.Count,
-            ["sha256"] = Convert.ToHexStringLower(SHA256.HashData(csv)),
-            ["created_at"] = batch.CreatedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
-        }, new JsonSerializerOptions { WriteIndented = true });
-        await WriteAtomicallyAsync(manifestPath, manifest, cancellationToken).ConfigureAwait(false);
+        var schema = DropSchema.Of(Name, batch);
+        var content = _options.Format == FileDropFormat.Parquet
+            ? await ParquetDropFile.EncodeAsync(_engine!, schema, batch, cancellationToken).ConfigureAwait(false)
+            : CsvDropFile.Encode(batch);
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(content));
+        var file = $"{SafeName(batch.BatchId)}.{sha256[..HashDigitsInName]}.{FormatName(_options.Format)}";
+        var dataKey = ObjectKey.Combine(AudiencePrefix(batch.Audience), file);
+
+        // False means an earlier attempt stored these very bytes under this name already.
+        await store.PutIfAbsentAsync(dataKey, content, cancellationToken).ConfigureAwait(false);
+        var manifest = Manifest(batch, schema, file, content.Length, sha256);
+        if (await store.PutIfAbsentAsync(manifestKey, manifest, cancellationToken).ConfigureAwait(false)) return DeliveryResponse.Accepted();
+
+        // Another writer published this batch meanwhile. Our data file is referenced by nobody unless it is the same one.
+        if (await PublishedFileAsync(manifestKey, cancellationToken).ConfigureAwait(false) != file)
+            await store.DeleteAsync(dataKey, cancellationToken).ConfigureAwait(false);
         return DeliveryResponse.Accepted();
     }
 
-    internal static string Csv(DeliveryBatch batch)
+    private byte[] Manifest(DeliveryBatch batch, DropSchema schema, string file, long size, string sha256)
     {
-        var text = new StringBuilder();
-        AppendRow(text, new[] { "operation", "person_id" }.Concat(batch.Columns));
-        foreach (var r in batch.Records)
-            AppendRow(text, new[] { SyncOperations.Name(r.Operation), r.PersonId.ToString(CultureInfo.InvariantCulture) }.Concat(r.Fields));
-        return text.ToString();
-    }
-
-    // Every field is quoted, so a reader never has to guess: an empty quoted field is '', an unquoted empty one is NULL.
-    private static void AppendRow(StringBuilder text, IEnumerable<string?> fields)
-    {
-        var first = true;
-        foreach (var f in fields)
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
-            if (!first) text.Append(',');
-            first = false;
-            if (f is not null) text.Append('"').Append(f.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
+            json.WriteStartObject();
+            json.WriteString("format", FormatName(_options.Format));
+            json.WriteString("run_id", batch.RunId);
+            json.WriteString("audience", batch.Audience);
+            json.WriteString("batch_id", batch.BatchId);
+            json.WriteString("operation", SyncOperations.Name(batch.Operation));
+            json.WriteString("file", file);
+            json.WriteNumber("size", size);
+            json.WriteNumber("row_count", batch.Records.Count);
+            json.WriteString("sha256", sha256);
+            json.WriteStartArray("schema");
+            foreach (var column in schema.Columns)
+            {
+                json.WriteStartObject();
+                json.WriteString("name", column.Name);
+                json.WriteString("type", column.Type);
+                json.WriteBoolean("nullable", column.Nullable);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteString("created_at", batch.CreatedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+            json.WriteEndObject();
         }
-        text.Append("\r\n");
+        return buffer.ToArray();
     }
 
-    private static async Task WriteAtomicallyAsync(string path, byte[] content, CancellationToken ct)
+    private async Task<string?> PublishedFileAsync(string manifestKey, CancellationToken cancellationToken)
     {
-        var temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        var bytes = await _options.Store.ReadAllAsync(manifestKey, cancellationToken).ConfigureAwait(false);
         try
         {
-            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
-            {
-                await stream.WriteAsync(content, ct).ConfigureAwait(false);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, path, overwrite: true);
+            using var manifest = JsonDocument.Parse(bytes);
+            return manifest.RootElement.TryGetProperty("file", out var file) ? file.GetString() : null;
         }
-        finally
+        catch (JsonException)
         {
-            if (File.Exists(temp)) File.Delete(temp);
+            return null; // not ours to judge; our file is still unreferenced
         }
     }
+
+    // The manifest's "format" and the data file's extension.
+    private static string FormatName(FileDropFormat format) => format == FileDropFormat.Parquet ? "parquet" : "csv";
 
     /// <summary>A file name from any text: letters, digits, '-', '_' and '.' kept (no leading '.'), everything else %XX of its UTF-8 bytes.</summary>
     internal static string SafeName(string text)

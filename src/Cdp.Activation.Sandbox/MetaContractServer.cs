@@ -67,6 +67,9 @@ public sealed class MetaContractServer : ContractServer
     /// <summary>When set, uploads are applied and then answered 200 with a body that is not JSON.</summary>
     public bool GarbageAfterApply { get; set; }
 
+    /// <summary>The next this-many uploads are applied and then answered only after <see cref="FaultPlan.SlowDelay"/> (past a client's timeout).</summary>
+    public int SlowAfterApplyNext { get; set; }
+
     public int AudienceCreations { get; private set; }
 
     public int UploadRequests { get; private set; }
@@ -322,7 +325,9 @@ public sealed class MetaContractServer : ContractServer
                     ["invalid_entry_samples"] = invalid,
                 }));
             _answered[(audienceId, session.Id, session.Seq)] = (answer, BodyHash(request.Body));
-            return answer;
+            if (SlowAfterApplyNext <= 0) return answer;
+            SlowAfterApplyNext--;
+            return answer with { Delay = Faults.SlowDelay };
         }
     }
 

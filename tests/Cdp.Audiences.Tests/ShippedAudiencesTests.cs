@@ -34,6 +34,8 @@ public class ShippedAudiencesTests
             -- only item is sold out in its size.
             UPDATE gold.customer_profiles SET cart_in_stock_item_count = 2, cart_channel = 'web', cart_resume_channel = 'app' WHERE person_id = 1;
             UPDATE gold.customer_profiles SET cart_in_stock_item_count = 0, cart_channel = 'app' WHERE person_id = 3;
+            ALTER TABLE gold.customer_profiles ADD COLUMN preferred_channel VARCHAR;
+            UPDATE gold.customer_profiles SET preferred_channel = 'email' WHERE person_id = 1;
             INSERT INTO gold.person_consents VALUES (1, 'email', 'profiling', true), (4, 'email', 'profiling', true), (5, 'email', 'profiling', true);
             """);
         return lake;
@@ -56,6 +58,13 @@ public class ShippedAudiencesTests
         Assert.Equal(new long[] { 1 }, await Of("cart_resume"));
         Assert.Equal(new long[] { 4 }, await Of("vip"));
         Assert.Equal(new long[] { 5 }, await Of("till_receipt"));
+        // Person 1 converts by email and is emailed by win_back: the shipped arbitration keeps them off its ads (person 4,
+        // without an email address, stays on ads).
+        var winBack = build.Audiences.Single(a => a.Audience == "win_back");
+        Assert.Equal(1, winBack.ArbitratedAds);
+        Assert.Equal(new long[] { 1 }, await AudienceMembership.PersonIdsAsync(lake.Engine, members, "win_back", contactableOn: Channel.Email));
+        Assert.Equal(new long[] { 4 }, await AudienceMembership.PersonIdsAsync(lake.Engine, members, "win_back", contactableOn: Channel.Ads)); // not emailable
+        Assert.Equal(new ContactCap(2, 7), set.Pressure.For(Channel.Email));
         // The till export goes to no messaging channel.
         Assert.Equal(0, build.Audiences.Single(a => a.Audience == "till_receipt") is var t ? t.ContactableEmail + t.ContactableSms + t.ContactableAds : -1);
     }

@@ -43,7 +43,7 @@ public sealed class SyncExecutor
         foreach (var group in plan.Superseded.GroupBy(s => s.BatchId))
         {
             var outcomes = group.Select(s => new RecordOutcome(new SyncRecord(s.PersonId, s.Operation, s.Fingerprint, []), RecordStatus.Pending, "superseded")).ToList();
-            await _ledger.RecordOutcomesAsync(runId, request.Destination, request.Audience, group.Key, outcomes, cancellationToken).ConfigureAwait(false);
+            await _ledger.RecordOutcomesAsync(runId, request, group.Key, outcomes, cancellationToken).ConfigureAwait(false);
         }
 
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, destination.Limits.MaxConcurrency), CancellationToken = cancellationToken };
@@ -56,12 +56,12 @@ public sealed class SyncExecutor
                 tally.Add(batch.Records.Select(r => new RecordOutcome(r, RecordStatus.Pending, "destination disabled")));
                 return;
             }
-            if (batch.BatchId is null) await _ledger.RecordIntentAsync(runId, request.Destination, request.Audience, batchId, batch.Records, ct).ConfigureAwait(false);
+            if (batch.BatchId is null) await _ledger.RecordIntentAsync(runId, request, batchId, batch.Records, ct).ConfigureAwait(false);
             var delivery = new DeliveryBatch(runId, request.Audience, batchId, batch.Operation, request.ExportColumns, batch.Records, _clock.GetUtcNow());
             var outcomes = new List<RecordOutcome>(batch.Records.Count);
             var stop = await DeliverAsync(pipeline, delivery, outcomes, ct).ConfigureAwait(false);
             if (stop) await disabled.CancelAsync().ConfigureAwait(false);
-            await _ledger.RecordOutcomesAsync(runId, request.Destination, request.Audience, batchId, outcomes, ct).ConfigureAwait(false);
+            await _ledger.RecordOutcomesAsync(runId, request, batchId, outcomes, ct).ConfigureAwait(false);
             tally.Add(outcomes);
         }).ConfigureAwait(false);
 

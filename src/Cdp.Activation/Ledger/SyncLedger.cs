@@ -15,7 +15,8 @@ namespace Cdp.Activation.Ledger;
 /// <remarks>
 /// Columns: run_id, destination, audience, batch_id, event ('intent' | 'outcome'), person_id, operation
 /// ('add' | 'update' | 'remove'), status ('pending' | 'accepted' | 'rejected'), reason, fingerprint, at (TIMESTAMPTZ,
-/// strictly increasing per ledger instance, so an outcome always sorts after its intent). No personal data: the
+/// strictly increasing per ledger instance, so an outcome always sorts after its intent), channel (the consent
+/// channel of the sync, which contact caps count by; NULL when written without a request). No personal data: the
 /// fingerprint is a hash of the export fields. Each write is one append commit, so a killed process leaves either
 /// all of a batch's rows or none.
 /// </remarks>
@@ -64,14 +65,29 @@ public sealed class SyncLedger
 
     /// <summary>Records that the batch's records are about to be sent.</summary>
     public Task RecordIntentAsync(string runId, string destination, string audience, string batchId, IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken = default)
-        => AppendAsync(runId, destination, audience, batchId, "intent",
+        => AppendAsync(runId, destination, audience, null, batchId, "intent",
             records.Select(r => new RecordOutcome(r, RecordStatus.Pending, null)).ToList(), cancellationToken);
+
+    /// <summary>Records that the batch's records are about to be sent, with the request's destination, audience and channel.</summary>
+    public Task RecordIntentAsync(string runId, SyncRequest request, string batchId, IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return AppendAsync(runId, request.Destination, request.Audience, request.Channel, batchId, "intent",
+            records.Select(r => new RecordOutcome(r, RecordStatus.Pending, null)).ToList(), cancellationToken);
+    }
 
     /// <summary>Records the outcome of every record of a batch, in one commit.</summary>
     public Task RecordOutcomesAsync(string runId, string destination, string audience, string batchId, IReadOnlyList<RecordOutcome> outcomes, CancellationToken cancellationToken = default)
-        => AppendAsync(runId, destination, audience, batchId, "outcome", outcomes, cancellationToken);
+        => AppendAsync(runId, destination, audience, null, batchId, "outcome", outcomes, cancellationToken);
 
-    private async Task AppendAsync(string runId, string destination, string audience, string batchId, string @event, IReadOnlyList<RecordOutcome> rows, CancellationToken ct)
+    /// <summary>Records the outcome of every record of a batch, in one commit, with the request's destination, audience and channel.</summary>
+    public Task RecordOutcomesAsync(string runId, SyncRequest request, string batchId, IReadOnlyList<RecordOutcome> outcomes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return AppendAsync(runId, request.Destination, request.Audience, request.Channel, batchId, "outcome", outcomes, cancellationToken);
+    }
+
+    private async Task AppendAsync(string runId, string destination, string audience, string? channel, string batchId, string @event, IReadOnlyList<RecordOutcome> rows, CancellationToken ct)
     {
         if (rows.Count == 0) return;
         await _gate.WaitAsync(ct).ConfigureAwait(false);
@@ -94,7 +110,7 @@ public sealed class SyncLedger
                 var sql = $"""
                     SELECT {Sql.Literal(runId)} AS run_id, {Sql.Literal(destination)} AS destination, {Sql.Literal(audience)} AS audience,
                            {Sql.Literal(batchId)} AS batch_id, {Sql.Literal(@event)} AS event, person_id, operation, status, reason, fingerprint,
-                           CAST({Sql.Literal(at)} AS TIMESTAMPTZ) AS "at"
+                           CAST({Sql.Literal(at)} AS TIMESTAMPTZ) AS "at", CAST({Sql.Literal(channel)} AS VARCHAR) AS channel
                     FROM {staged}
                     """;
                 // Not cancellable once started: a half-done commit is impossible anyway, and a finished one must be known.

@@ -2,8 +2,12 @@ using Cdp.Engine;
 
 namespace Cdp.Activation.Planning;
 
-/// <summary>The SQL of a plan, one named step per temp table (see <see cref="SyncPlanner"/>). Export fields are aliased f0, f1, ...</summary>
-internal sealed class PlanSteps(SyncRequest request, string prefix)
+/// <summary>
+/// The SQL of a plan, one named step per temp table (see <see cref="SyncPlanner"/>). Export fields are aliased f0, f1, ...
+/// With a <paramref name="cap"/>, the diff marks as <c>capped</c> the adds of people who already have that many
+/// contacts on the channel (<see cref="ContactPressure"/>'s table).
+/// </summary>
+internal sealed class PlanSteps(SyncRequest request, string prefix, ContactLimit? cap = null)
 {
     private static readonly string[] Tables = ["current", "ledger", "orphans", "held", "rejected", "diff"];
 
@@ -68,16 +72,20 @@ internal sealed class PlanSteps(SyncRequest request, string prefix)
             WHERE status = 'rejected' AND operation <> 'remove'
             """);
 
+        // Only an add is a contact: an update or remove of someone the destination holds is never capped.
+        var capped = cap is null ? "false" : $"h.person_id IS NULL AND r.person_id IS NULL AND coalesce(k.contacts, 0) >= {Sql.Literal(cap.Contacts)}";
+        var contacts = cap is null ? "" : $"LEFT JOIN {cap.Table} AS k ON k.person_id = c.person_id";
         yield return ("diff", $"""
             CREATE TEMP TABLE {T("diff")} AS
             SELECT c.person_id, CASE WHEN h.person_id IS NULL THEN 'add' ELSE 'update' END AS operation, c.fingerprint{FieldRefs("c")},
-                   r.person_id IS NOT NULL AS skipped
+                   r.person_id IS NOT NULL AS skipped, {capped} AS capped
             FROM {T("current")} AS c
             LEFT JOIN (SELECT * FROM {T("held")} WHERE operation <> 'remove') AS h ON h.person_id = c.person_id
             LEFT JOIN {T("rejected")} AS r ON r.person_id = c.person_id AND r.fingerprint = c.fingerprint
+            {contacts}
             WHERE h.person_id IS NULL OR h.fingerprint <> c.fingerprint
             UNION ALL
-            SELECT h.person_id, 'remove' AS operation, h.fingerprint{FieldsFrom("m")}, false AS skipped
+            SELECT h.person_id, 'remove' AS operation, h.fingerprint{FieldsFrom("m")}, false AS skipped, false AS capped
             FROM (SELECT * FROM {T("held")} WHERE operation <> 'remove') AS h
             LEFT JOIN {Relation} AS m ON CAST(m.person_id AS BIGINT) = h.person_id
             WHERE NOT EXISTS (SELECT 1 FROM {T("current")} AS c WHERE c.person_id = h.person_id)
@@ -91,11 +99,12 @@ internal sealed class PlanSteps(SyncRequest request, string prefix)
             (SELECT count(*) FROM {Relation} AS m WHERE m.holdout IS FALSE AND {Consent} IS NOT TRUE),
             (SELECT count(*) FROM {Relation} AS m WHERE m.holdout IS NOT FALSE),
             (SELECT count(*) FROM {T("held")} WHERE operation <> 'remove'),
-            (SELECT count(*) FROM {T("diff")} WHERE NOT skipped AND operation = 'add'),
+            (SELECT count(*) FROM {T("diff")} WHERE NOT skipped AND NOT capped AND operation = 'add'),
             (SELECT count(*) FROM {T("diff")} WHERE NOT skipped AND operation = 'update'),
             (SELECT count(*) FROM {T("diff")} WHERE NOT skipped AND operation = 'remove'),
             (SELECT count(*) FROM {T("current")} AS c JOIN {T("held")} AS h ON h.person_id = c.person_id AND h.operation <> 'remove' AND h.fingerprint = c.fingerprint),
-            (SELECT count(*) FROM {T("diff")} WHERE skipped)
+            (SELECT count(*) FROM {T("diff")} WHERE skipped),
+            (SELECT count(*) FROM {T("diff")} WHERE capped)
         """;
 
     /// <summary>
@@ -116,9 +125,25 @@ internal sealed class PlanSteps(SyncRequest request, string prefix)
 
     public string DiffSql() => $"""
         SELECT person_id, operation, fingerprint{string.Concat(request.ExportColumns.Select((_, i) => $", f{i}"))}
-        FROM {T("diff")} WHERE NOT skipped
+        FROM {T("diff")} WHERE NOT skipped AND NOT capped
         ORDER BY operation, person_id
         """;
+
+    /// <summary>Counts the plan's adds as contacts in the cap's table, so later plans of the run see them.</summary>
+    public IEnumerable<string> RecordContactsSql()
+    {
+        if (cap is null) yield break;
+        const string planned = "d.operation = 'add' AND NOT d.skipped AND NOT d.capped";
+        yield return $"""
+            UPDATE {cap.Table} AS k SET contacts = k.contacts + 1
+            FROM {T("diff")} AS d WHERE d.person_id = k.person_id AND {planned}
+            """;
+        yield return $"""
+            INSERT INTO {cap.Table} (person_id, contacts)
+            SELECT d.person_id, 1 FROM {T("diff")} AS d
+            WHERE {planned} AND NOT EXISTS (SELECT 1 FROM {cap.Table} AS k WHERE k.person_id = d.person_id)
+            """;
+    }
 
     public string DropAll()
         => string.Join("; ", Tables.Select(t => $"DROP TABLE IF EXISTS {T(t)}").Append($"DROP VIEW IF EXISTS {T("ledger_view")}"));

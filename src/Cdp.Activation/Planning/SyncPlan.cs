@@ -19,10 +19,12 @@ public sealed record SyncPlan(SyncRequest Request, SyncPlanCounts Counts, IReadO
 /// The plan's figures. Members are the membership's rows; <see cref="Qualifying"/> of them may be sent,
 /// <see cref="ExcludedNoConsent"/> lack the channel's consent and <see cref="ExcludedHoldout"/> are in a holdout
 /// (a holdout row is counted there whatever its consent). <see cref="SkippedRejected"/> were rejected by the
-/// destination with the same fields before and are not resent until they change.
+/// destination with the same fields before and are not resent until they change. <see cref="ExcludedCap"/> are adds
+/// held back by a contact cap (the person had as many contacts on the channel as the window allows): not sent, not
+/// recorded, and planned again by later runs.
 /// </summary>
 public sealed record SyncPlanCounts(long Members, long Qualifying, long ExcludedNoConsent, long ExcludedHoldout, long Held,
-    long Adds, long Updates, long Removes, long Unchanged, long SkippedRejected, long Recovered, int BatchCount)
+    long Adds, long Updates, long Removes, long Unchanged, long SkippedRejected, long Recovered, int BatchCount, long ExcludedCap = 0)
 {
     public long Operations => Adds + Updates + Removes;
 }

@@ -12,7 +12,8 @@ namespace Cdp.Activation.Planning;
 /// <item><c>orphans</c>: intents without an outcome (an interrupted run may have delivered them);</item>
 /// <item><c>held</c>: what the destination holds: per person, the latest of its accepted outcomes and orphan intents;</item>
 /// <item><c>recovery</c>: orphan intents still wanted as announced (resent under their batch id), the rest superseded;</item>
-/// <item><c>diff</c>: adds, updates and removes of <c>current</c> against <c>held</c>, minus records rejected before with the same fields.</item>
+/// <item><c>diff</c>: adds, updates and removes of <c>current</c> against <c>held</c>, minus records rejected before with the same
+/// fields, and, under a contact cap, minus the adds of people with no contact left on the channel.</item>
 /// </list>
 /// Nothing is sent; the plan is a value.
 /// </summary>
@@ -27,19 +28,30 @@ public sealed class SyncPlanner
         _ledger = ledger;
     }
 
-    public async Task<SyncPlan> PlanAsync(SyncRequest request, CancellationToken cancellationToken = default)
+    public Task<SyncPlan> PlanAsync(SyncRequest request, CancellationToken cancellationToken = default)
+        => PlanAsync(request, null, cancellationToken);
+
+    /// <summary>Contact counts for one run of several plans under <paramref name="caps"/> (see <see cref="ContactPressure"/>).</summary>
+    internal ContactPressure BeginPressure(Cdp.Audiences.Definitions.ContactCaps caps, DateTimeOffset now, IReadOnlyDictionary<string, string> destinationChannels)
+        => new(_engine, _ledger, caps, now, destinationChannels);
+
+    /// <summary>Plans one request; under <paramref name="pressure"/>, adds beyond the channel's cap are held back and the planned ones counted.</summary>
+    internal async Task<SyncPlan> PlanAsync(SyncRequest request, ContactPressure? pressure, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.BatchSize < 1) throw SyncPlanningException.InvalidRequest(request, $"the batch size must be at least 1, not {request.BatchSize}");
         if (string.IsNullOrWhiteSpace(request.Channel)) throw SyncPlanningException.InvalidRequest(request, "no consent channel was given");
         await ValidateAsync(request, cancellationToken).ConfigureAwait(false);
 
-        var steps = new PlanSteps(request, "__cdp_sync_" + Guid.NewGuid().ToString("N"));
+        var cap = pressure is null ? null : await pressure.LimitAsync(request.Channel, cancellationToken).ConfigureAwait(false);
+        var steps = new PlanSteps(request, "__cdp_sync_" + Guid.NewGuid().ToString("N"), cap);
         try
         {
             var ledgerView = await _ledger.CreateViewAsync(steps.Name("ledger_view"), cancellationToken).ConfigureAwait(false);
             foreach (var (_, sql) in steps.Build(ledgerView)) await _engine.ExecuteAsync(sql, cancellationToken).ConfigureAwait(false);
-            return await ReadPlanAsync(request, steps, cancellationToken).ConfigureAwait(false);
+            var plan = await ReadPlanAsync(request, steps, cancellationToken).ConfigureAwait(false);
+            foreach (var sql in steps.RecordContactsSql()) await _engine.ExecuteAsync(sql, cancellationToken).ConfigureAwait(false);
+            return plan;
         }
         finally
         {
@@ -102,7 +114,7 @@ public sealed class SyncPlanner
         var planCounts = new SyncPlanCounts(
             Members: C(0), Qualifying: C(1), ExcludedNoConsent: C(2), ExcludedHoldout: C(3), Held: C(4),
             Adds: C(5), Updates: C(6), Removes: C(7), Unchanged: C(8), SkippedRejected: C(9),
-            Recovered: recovery.Sum(b => (long)b.Records.Count), BatchCount: recovery.Count + batches.Count);
+            Recovered: recovery.Sum(b => (long)b.Records.Count), BatchCount: recovery.Count + batches.Count, ExcludedCap: C(10));
         return new SyncPlan(request, planCounts, recovery, superseded, batches);
     }
 

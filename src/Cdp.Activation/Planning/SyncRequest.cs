@@ -14,6 +14,12 @@ namespace Cdp.Activation.Planning;
 /// <param name="BatchSize">Most records in one request (the destination's limit).</param>
 public sealed record SyncRequest(string Destination, string Audience, string MembershipRelation, string Channel, IReadOnlyList<string> ExportColumns, int BatchSize)
 {
+    /// <summary>
+    /// The audience's priority (higher first). When contact caps apply, a run plans its targets in this order, so the
+    /// higher-priority audience gets a person's contact; ties keep the targets' order.
+    /// </summary>
+    public int Priority { get; init; }
+
     /// <summary>The consent column for the channel.</summary>
     public string ConsentColumn => "contactable_" + Channel;
 }

@@ -54,25 +54,39 @@ public sealed class AudienceCompiler
                 else if (!_schema.Has(field))
                     errors.Add($"audience '{audience.Name}' ({audience.Path}.fields): unknown column '{field}' in the profile columns");
             }
-            var predicate = new Scope(this, audience, errors, [audience.Name]).Compile(audience.Condition, Row, 0);
-            if (errors.Count == before) compiled.Add(new CompiledAudience(audience, predicate, Hash(audience, predicate)));
+            var predicate = new Scope(this, $"audience '{audience.Name}'", errors, [audience.Name]).Compile(audience.Condition, Row, 0);
+            if (errors.Count == before) compiled.Add(new CompiledAudience(audience, predicate, ""));
         }
-        return new AudienceCompilation(compiled, errors) { Skipped = skipped };
+        var arbitration = _set.Arbitration
+            .Select(rule => new CompiledArbitration(rule, rule.When is null ? "TRUE" : new Scope(this, "arbitration", errors, []).Compile(rule.When, Row, 0)))
+            .ToList();
+        var audiences = compiled.Select(a => a with { DefinitionHash = Hash(a.Definition, a.Predicate, CompiledArbitration.Applying(arbitration, a.Definition)) }).ToList();
+        return new AudienceCompilation(audiences, errors) { Skipped = skipped, Arbitration = arbitration };
     }
 
-    /// <summary>A stable hash of what decides the membership: the compiled predicate, channels, fields and holdouts.</summary>
-    private string Hash(AudienceDefinition audience, string predicate)
+    /// <summary>
+    /// A stable hash of what decides the membership: the compiled predicate, channels, fields, holdouts, and the
+    /// arbitration rules that can apply to the audience (both of their channels are the audience's).
+    /// </summary>
+    private string Hash(AudienceDefinition audience, string predicate, IEnumerable<CompiledArbitration> arbitration)
     {
-        var text = string.Join('\n',
+        var parts = new List<string>
+        {
             audience.Name, predicate, string.Join(',', audience.Channels), string.Join(',', audience.Fields), audience.Priority.ToString(CultureInfo.InvariantCulture),
-            Format(audience.Holdout.Percent), audience.Holdout.Salt, Format(_set.GlobalHoldout.Percent), _set.GlobalHoldout.Salt);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+            Format(audience.Holdout.Percent), audience.Holdout.Salt, Format(_set.GlobalHoldout.Percent), _set.GlobalHoldout.Salt,
+        };
+        // Without rules the text is what it was before arbitration existed, so hashes of unchanged definitions stay put.
+        parts.AddRange(arbitration.Select(r => $"arbitration:{r.Rule.Channel}:{r.Rule.SkipWhenContactable}:{r.Predicate}"));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', parts))))[..16];
     }
 
     internal static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
-    /// <summary>The compilation of one audience; <c>stack</c> holds the audiences being expanded, to find cycles.</summary>
-    private sealed class Scope(AudienceCompiler compiler, AudienceDefinition audience, List<string> errors, List<string> stack)
+    /// <summary>
+    /// The compilation of one condition tree (an audience's, or an arbitration rule's); <c>subject</c> starts its
+    /// error messages, <c>stack</c> holds the audiences being expanded, to find cycles.
+    /// </summary>
+    private sealed class Scope(AudienceCompiler compiler, string subject, List<string> errors, List<string> stack)
     {
         public string Compile(Condition condition, string row, int depth) => condition switch
         {
@@ -89,7 +103,7 @@ public sealed class AudienceCompiler
 
         private string Error(Condition at, string message)
         {
-            errors.Add($"audience '{audience.Name}' ({at.Path}): {message}");
+            errors.Add($"{subject} ({at.Path}): {message}");
             return "FALSE";
         }
 

@@ -25,12 +25,16 @@ namespace Cdp.Audiences.Definitions;
 ///           - {column: churn_probability, op: '>=', value: 0.6}
 ///           - any: [{consent: email/marketing}, {segment: 'lapsed'}]
 ///           - not: {event: order, min_count: 1, within_days: 30}
+///   arbitration:                                      # see ReadArbitration
+///     - {channel: ads, skip_when_contactable: email, when: {column: preferred_channel, op: '=', value: email}}
+///   pressure:                                         # see ReadPressure
+///     email: {contacts: 2, days: 7}
 /// </code>
 /// </remarks>
-public static class AudienceConfig
+public static partial class AudienceConfig
 {
     private const string At = "cdp.yml: audiences";
-    private static readonly string[] SectionKeys = ["holdout", "definitions"];
+    private static readonly string[] SectionKeys = ["holdout", "definitions", "arbitration", "pressure"];
     private static readonly string[] DefinitionKeys = ["description", "channels", "priority", "holdout", "fields", "include", "exclude", "where", "requires"];
     private static readonly string[] HoldoutKeys = ["percent", "salt"];
 
@@ -74,8 +78,10 @@ public static class AudienceConfig
                 }
             }
         }
+        var arbitration = section.TryGetValue("arbitration", out var a) ? ReadArbitration(a, $"{At}.arbitration", errors) : [];
+        var pressure = section.TryGetValue("pressure", out var p) ? ReadPressure(p, $"{At}.pressure", errors) : ContactCaps.None;
         if (errors.Count > 0) throw new AudienceException(errors);
-        return new AudienceSet(audiences, global);
+        return new AudienceSet(audiences, global) { Arbitration = arbitration, Pressure = pressure };
     }
 
     private static AudienceDefinition? ReadDefinition(string name, object? value, List<string> errors)

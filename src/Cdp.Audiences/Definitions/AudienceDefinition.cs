@@ -34,10 +34,17 @@ public sealed record AudienceDefinition(
     public IReadOnlyList<string> Requires { get; init; } = [];
 }
 
-/// <summary>Every declared audience and the global holdout that applies to all of them.</summary>
+/// <summary>
+/// Every declared audience, the global holdout that applies to all of them, the channel arbitration rules applied
+/// when memberships are built, and the contact caps the sync layer applies.
+/// </summary>
 public sealed record AudienceSet(IReadOnlyList<AudienceDefinition> Audiences, HoldoutSettings GlobalHoldout)
 {
     public static readonly AudienceSet Empty = new([], HoldoutSettings.None);
+
+    public IReadOnlyList<ArbitrationRule> Arbitration { get; init; } = [];
+
+    public ContactCaps Pressure { get; init; } = ContactCaps.None;
 
     public AudienceDefinition? Find(string name) => Audiences.FirstOrDefault(a => a.Name == name);
 }

@@ -10,9 +10,12 @@ namespace Cdp.Audiences.Membership;
 /// <param name="AsOf">Where event windows end; default the profiles' as_of day (its end), else now.</param>
 public sealed record BuildOptions(DateTimeOffset? AsOf = null);
 
-/// <summary>The counts of one audience in one build.</summary>
+/// <summary>
+/// The counts of one audience in one build. Arbitrated* count the members an arbitration rule kept off a channel
+/// they were otherwise contactable on (they are not in Contactable*).
+/// </summary>
 public sealed record AudienceSummary(string Audience, string DefinitionHash, int Priority, long Members, long Holdouts,
-    long ContactableEmail, long ContactableSms, long ContactableAds);
+    long ContactableEmail, long ContactableSms, long ContactableAds, long ArbitratedEmail = 0, long ArbitratedSms = 0, long ArbitratedAds = 0);
 
 /// <summary>What a build wrote: the versions of the members and summary tables, and each audience's counts.</summary>
 public sealed record AudienceBuild(long MembersVersion, long SummaryVersion, DateTimeOffset BuiltAt, DateTimeOffset AsOf, IReadOnlyList<AudienceSummary> Audiences);
@@ -23,7 +26,9 @@ public sealed record AudienceBuild(long MembersVersion, long SummaryVersion, Dat
 /// <c>gold.audience_summary</c>. Each member row carries the person's export fields, the holdout flag and, per channel,
 /// whether the person may be contacted: the channel is one of the audience's, the person is not held out, the consent
 /// the channel needs is granted in person_consents, the person has the address the channel sends to, and, when the
-/// profiles say so, the profile itself is contactable there (an unsubscribe). The sync layer only reads the flags.
+/// profiles say so, the profile itself is contactable there (an unsubscribe); then the set's arbitration rules turn
+/// a channel off for members who are reached on another one (<c>arbitrated_&lt;channel&gt;</c> says so). The sync
+/// layer only reads the flags.
 /// </summary>
 public sealed class AudienceBuilder
 {
@@ -63,7 +68,7 @@ public sealed class AudienceBuilder
         var builtAt = _clock.GetUtcNow();
         await CreateChannelConsentsAsync(prepared, cancellationToken).ConfigureAwait(false);
         var columns = (await AudienceBase.ColumnsAsync(_engine, prepared.Profiles, cancellationToken).ConfigureAwait(false))!.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
-        var selects = audiences.Select(a => MembersSql(a, set.GlobalHoldout, prepared, columns, builtAt));
+        var selects = audiences.Select(a => MembersSql(a, set.GlobalHoldout, prepared, columns, builtAt, compilation.Arbitration));
         await _engine.ExecuteAsync($"CREATE OR REPLACE TEMP TABLE {Staging} AS {string.Join(" UNION ALL BY NAME ", selects.Select(s => $"({s})"))}",
             cancellationToken).ConfigureAwait(false);
         try
@@ -73,7 +78,8 @@ public sealed class AudienceBuilder
                 WriteMode.Overwrite, new WriteOptions { OverwriteSchema = true, TableName = MembersTable }, cancellationToken).ConfigureAwait(false);
             var summarySql = SummarySql(audiences, members.Version, builtAt);
             var summaries = (await _engine.QueryAsync(summarySql, cancellationToken).ConfigureAwait(false)).Rows.Select(r => new AudienceSummary(
-                (string)r[0]!, (string)r[1]!, Convert.ToInt32(r[2], CultureInfo.InvariantCulture), Count(r[3]), Count(r[4]), Count(r[5]), Count(r[6]), Count(r[7]))).ToList();
+                (string)r[0]!, (string)r[1]!, Convert.ToInt32(r[2], CultureInfo.InvariantCulture), Count(r[3]), Count(r[4]), Count(r[5]), Count(r[6]), Count(r[7]),
+                Count(r[8]), Count(r[9]), Count(r[10]))).ToList();
             var summary = await new DeltaWriter(_engine).WriteAsync(_openGold(SummaryTable), summarySql, WriteMode.Append,
                 new WriteOptions { TableName = SummaryTable }, cancellationToken).ConfigureAwait(false);
             return new AudienceBuild(members.Version, summary.Version, builtAt, asOf, summaries);
@@ -86,14 +92,24 @@ public sealed class AudienceBuilder
 
     private static long Count(object? value) => Convert.ToInt64(value, CultureInfo.InvariantCulture);
 
-    /// <summary>One member row per person meeting the audience's condition.</summary>
-    internal static string MembersSql(CompiledAudience audience, HoldoutSettings global, AudienceRelations relations, IReadOnlySet<string> columns, DateTimeOffset builtAt)
+    /// <summary>
+    /// One member row per person meeting the audience's condition. The inner query computes each channel's flag from
+    /// holdouts, consent and address, and each applying arbitration rule's <c>when</c>; the outer one turns a channel off
+    /// where a rule fires, reading the inner (pre-arbitration) flags, so the rules' order never matters.
+    /// </summary>
+    internal static string MembersSql(CompiledAudience audience, HoldoutSettings global, AudienceRelations relations, IReadOnlySet<string> columns, DateTimeOffset builtAt,
+        IReadOnlyList<CompiledArbitration>? arbitration = null)
     {
         var definition = audience.Definition;
         const string p = AudienceCompiler.Row;
+        const string b = "b";
         var globalHeld = Holdout.HeldOutSql(global, $"{p}.person_id");
         var audienceHeld = Holdout.HeldOutSql(definition.Holdout, $"{p}.person_id");
-        var select = new List<string>
+        var rules = CompiledArbitration.Applying(arbitration ?? [], definition).ToList();
+        string When(int i) => Sql.Identifier($"__cdp_arbitration_{i}");
+        string Flag(Channel channel) => $"{b}.{Sql.Identifier(MembershipColumns.Contactable(channel))}";
+
+        var inner = new List<string>
         {
             $"{Sql.Literal(audience.Name)} AS {MembershipColumns.Audience}",
             $"CAST({p}.person_id AS BIGINT) AS {MembershipColumns.PersonId}",
@@ -105,13 +121,33 @@ public sealed class AudienceBuilder
             var contactable = definition.Channels.Contains(channel)
                 ? $"NOT ({globalHeld} OR {audienceHeld}) AND {ChannelRule(channel, columns)}"
                 : "FALSE";
-            select.Add($"COALESCE({contactable}, FALSE) AS {MembershipColumns.Contactable(channel)}");
+            inner.Add($"COALESCE({contactable}, FALSE) AS {MembershipColumns.Contactable(channel)}");
         }
-        select.Add($"CAST({Sql.Literal(definition.Priority)} AS INTEGER) AS {MembershipColumns.Priority}");
-        select.Add($"{Sql.Literal(audience.DefinitionHash)} AS {MembershipColumns.DefinitionHash}");
-        select.Add($"{AudienceCompiler.Timestamp(builtAt)} AS {MembershipColumns.BuiltAt}");
-        select.AddRange(definition.Fields.Select(f => $"{p}.{Sql.Identifier(f)}"));
-        return $"SELECT {string.Join(", ", select)} FROM {relations.Profiles} AS {p} LEFT JOIN {ChannelConsents} AS k ON k.person_id = {p}.person_id WHERE {audience.Predicate}";
+        inner.AddRange(rules.Select((r, i) => $"{r.Predicate} AS {When(i)}"));
+        inner.Add($"CAST({Sql.Literal(definition.Priority)} AS INTEGER) AS {MembershipColumns.Priority}");
+        inner.Add($"{Sql.Literal(audience.DefinitionHash)} AS {MembershipColumns.DefinitionHash}");
+        inner.Add($"{AudienceCompiler.Timestamp(builtAt)} AS {MembershipColumns.BuiltAt}");
+        inner.AddRange(definition.Fields.Select(f => $"{p}.{Sql.Identifier(f)}"));
+
+        var outer = new List<string> { MembershipColumns.Audience, MembershipColumns.PersonId, MembershipColumns.Holdout, MembershipColumns.HoldoutGroup }
+            .Select(c => $"{b}.{c}").ToList();
+        var arbitrated = Enum.GetValues<Channel>().ToDictionary(c => c, c =>
+        {
+            var firing = rules.Select((r, i) => (r, i)).Where(x => x.r.Rule.Channel == c)
+                .Select(x => $"({Flag(x.r.Rule.SkipWhenContactable)} AND {b}.{When(x.i)})").ToList();
+            return firing.Count == 0 ? "FALSE" : $"({Flag(c)} AND ({string.Join(" OR ", firing)}))";
+        });
+        foreach (var channel in Enum.GetValues<Channel>())
+        {
+            outer.Add(arbitrated[channel] == "FALSE"
+                ? $"{Flag(channel)} AS {MembershipColumns.Contactable(channel)}"
+                : $"({Flag(channel)} AND NOT {arbitrated[channel]}) AS {MembershipColumns.Contactable(channel)}");
+        }
+        outer.AddRange(Enum.GetValues<Channel>().Select(c => $"{arbitrated[c]} AS {MembershipColumns.Arbitrated(c)}"));
+        outer.AddRange(new[] { MembershipColumns.Priority, MembershipColumns.DefinitionHash, MembershipColumns.BuiltAt }.Select(c => $"{b}.{c}"));
+        outer.AddRange(definition.Fields.Select(f => $"{b}.{Sql.Identifier(f)}"));
+        return $"SELECT {string.Join(", ", outer)} FROM (SELECT {string.Join(", ", inner)} FROM {relations.Profiles} AS {p} " +
+               $"LEFT JOIN {ChannelConsents} AS k ON k.person_id = {p}.person_id WHERE {audience.Predicate}) AS {b}";
     }
 
     /// <summary>The consent, address and profile rule of a channel, over the profile row <c>p</c> and its consents <c>k</c>.</summary>
@@ -163,6 +199,9 @@ public sealed class AudienceBuilder
                    count(m.person_id) FILTER (WHERE m.contactable_email) AS contactable_email,
                    count(m.person_id) FILTER (WHERE m.contactable_sms) AS contactable_sms,
                    count(m.person_id) FILTER (WHERE m.contactable_ads) AS contactable_ads,
+                   count(m.person_id) FILTER (WHERE m.arbitrated_email) AS arbitrated_email,
+                   count(m.person_id) FILTER (WHERE m.arbitrated_sms) AS arbitrated_sms,
+                   count(m.person_id) FILTER (WHERE m.arbitrated_ads) AS arbitrated_ads,
                    CAST({Sql.Literal(membersVersion)} AS BIGINT) AS members_version,
                    {AudienceCompiler.Timestamp(builtAt)} AS built_at
             FROM (VALUES {defined}) AS d(audience, definition_hash, priority)

@@ -15,9 +15,13 @@ public static class MembershipColumns
 
     public static string Contactable(Channel channel) => "contactable_" + channel.ToString().ToLowerInvariant();
 
+    /// <summary>True when the member would have been contactable on the channel but an arbitration rule turned it off.</summary>
+    public static string Arbitrated(Channel channel) => "arbitrated_" + channel.ToString().ToLowerInvariant();
+
     public static readonly IReadOnlySet<string> Reserved = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
         Audience, PersonId, Holdout, HoldoutGroup, Priority, DefinitionHash, BuiltAt,
         Contactable(Channel.Email), Contactable(Channel.Sms), Contactable(Channel.Ads),
+        Arbitrated(Channel.Email), Arbitrated(Channel.Sms), Arbitrated(Channel.Ads),
     };
 }

@@ -80,6 +80,37 @@ public class PlanningTests
         Assert.Contains("2 person_id", duplicates.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ARemoveCarriesTheFieldsLastSentAndOneThePlatformRefusedIsNotResentUntilTheyChange()
+    {
+        await using var fx = new SyncFixture();
+        await fx.CreateMembershipAsync(40);
+        await using var server = new WebhookContractServer(SyncFixture.Secret, 50, 100);
+        var hook = SyncFixture.Webhook(server, SyncFixture.FastLimits(batch: 50));
+        var request = fx.Request(hook);
+        Assert.True((await fx.NewSync().RunAsync([new(hook, request)], "run-1"))[0].Complete);
+
+        // The intents hold the fields as sent, keyed by column.
+        var sent = await fx.Engine.QueryAsync($"SELECT fields FROM {await fx.NewLedger().CreateViewAsync("l")} WHERE event = 'intent' AND person_id = 5");
+        Assert.Equal("""{"email":"person5@example.com","first_name":"Name5","phone":"+447700000005"}""", (string?)Assert.Single(sent.Rows)[0]);
+
+        // Persons 5 and 6 leave the membership (their rows, and fields, are gone): the removes carry what was sent.
+        await fx.Engine.ExecuteAsync("DELETE FROM membership WHERE person_id IN (5, 6)");
+        var plan = (await fx.NewSync().PlanAsync([new(hook, request)]))[0];
+        var removes = plan.Batches.Where(b => b.Operation == SyncOperation.Remove).SelectMany(b => b.Records).ToDictionary(r => r.PersonId);
+        Assert.Equal([5L, 6L], removes.Keys.Order());
+        Assert.Equal(["person5@example.com", "Name5", "+447700000005"], removes[5].Fields);
+
+        // The platform refuses person 5's remove for good: the next plan does not resend it, and counts it as skipped.
+        var ledger = fx.NewLedger();
+        var refused = removes[5];
+        await ledger.RecordIntentAsync("run-2", request, "msg_refused", [refused]);
+        await ledger.RecordOutcomesAsync("run-2", request, "msg_refused", [new Ledger.RecordOutcome(refused, Ledger.RecordStatus.Rejected, "http_422:invalid")]);
+        var next = (await fx.NewSync().PlanAsync([new(hook, request)]))[0];
+        Assert.Equal([6L], next.Batches.SelectMany(b => b.Records).Select(r => r.PersonId));
+        Assert.Equal(1, next.Counts.SkippedRejected);
+    }
+
     private static List<long> Ids(SyncPlan plan, SyncOperation operation)
         => plan.Batches.Where(b => b.Operation == operation).SelectMany(b => b.Records).Select(r => r.PersonId).Order().ToList();
 }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using Cdp.Activation.Planning;
 using Cdp.Delta;
 using Cdp.Engine;
@@ -16,9 +18,12 @@ namespace Cdp.Activation.Ledger;
 /// Columns: run_id, destination, audience, batch_id, event ('intent' | 'outcome'), person_id, operation
 /// ('add' | 'update' | 'remove'), status ('pending' | 'accepted' | 'rejected'), reason, fingerprint, at (TIMESTAMPTZ,
 /// strictly increasing per ledger instance, so an outcome always sorts after its intent), channel (the consent
-/// channel of the sync, which contact caps count by; NULL when written without a request). No personal data: the
-/// fingerprint is a hash of the export fields. Each write is one append commit, so a killed process leaves either
-/// all of a batch's rows or none.
+/// channel of the sync, which contact caps count by; NULL when written without a request), fields (on intents: a
+/// JSON object of the export fields as sent, keyed by column). The fields are personal data, kept in the brand's own
+/// lake like the membership they come from: they are the proof of what was sent, and what identifies a person to the
+/// platform when they must be removed after leaving the membership (whose row, and fields, are gone by then). Reasons
+/// are platform codes, never personal data. Each write is one append commit, so a killed process leaves either all of
+/// a batch's rows or none.
 /// </remarks>
 public sealed class SyncLedger
 {
@@ -65,29 +70,33 @@ public sealed class SyncLedger
 
     /// <summary>Records that the batch's records are about to be sent.</summary>
     public Task RecordIntentAsync(string runId, string destination, string audience, string batchId, IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken = default)
-        => AppendAsync(runId, destination, audience, null, batchId, "intent",
+        => AppendAsync(runId, destination, audience, null, null, batchId, "intent",
             records.Select(r => new RecordOutcome(r, RecordStatus.Pending, null)).ToList(), cancellationToken);
 
-    /// <summary>Records that the batch's records are about to be sent, with the request's destination, audience and channel.</summary>
+    /// <summary>
+    /// Records that the batch's records are about to be sent, with the request's destination, audience and channel, and
+    /// each record's fields as sent (the proof of what was sent, and what a later remove identifies the person by).
+    /// </summary>
     public Task RecordIntentAsync(string runId, SyncRequest request, string batchId, IReadOnlyList<SyncRecord> records, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return AppendAsync(runId, request.Destination, request.Audience, request.Channel, batchId, "intent",
+        return AppendAsync(runId, request.Destination, request.Audience, request.Channel, request.ExportColumns, batchId, "intent",
             records.Select(r => new RecordOutcome(r, RecordStatus.Pending, null)).ToList(), cancellationToken);
     }
 
     /// <summary>Records the outcome of every record of a batch, in one commit.</summary>
     public Task RecordOutcomesAsync(string runId, string destination, string audience, string batchId, IReadOnlyList<RecordOutcome> outcomes, CancellationToken cancellationToken = default)
-        => AppendAsync(runId, destination, audience, null, batchId, "outcome", outcomes, cancellationToken);
+        => AppendAsync(runId, destination, audience, null, null, batchId, "outcome", outcomes, cancellationToken);
 
     /// <summary>Records the outcome of every record of a batch, in one commit, with the request's destination, audience and channel.</summary>
     public Task RecordOutcomesAsync(string runId, SyncRequest request, string batchId, IReadOnlyList<RecordOutcome> outcomes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return AppendAsync(runId, request.Destination, request.Audience, request.Channel, batchId, "outcome", outcomes, cancellationToken);
+        return AppendAsync(runId, request.Destination, request.Audience, request.Channel, null, batchId, "outcome", outcomes, cancellationToken);
     }
 
-    private async Task AppendAsync(string runId, string destination, string audience, string? channel, string batchId, string @event, IReadOnlyList<RecordOutcome> rows, CancellationToken ct)
+    private async Task AppendAsync(string runId, string destination, string audience, string? channel, IReadOnlyList<string>? columns, string batchId, string @event,
+        IReadOnlyList<RecordOutcome> rows, CancellationToken ct)
     {
         if (rows.Count == 0) return;
         await _gate.WaitAsync(ct).ConfigureAwait(false);
@@ -95,7 +104,7 @@ public sealed class SyncLedger
         {
             var at = NextTimestamp().ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "+00";
             var staged = "__cdp_sync_ledger_" + Guid.NewGuid().ToString("N");
-            await _engine.ExecuteAsync($"CREATE TEMP TABLE {staged}(person_id BIGINT, operation VARCHAR, status VARCHAR, reason VARCHAR, fingerprint VARCHAR)", ct).ConfigureAwait(false);
+            await _engine.ExecuteAsync($"CREATE TEMP TABLE {staged}(person_id BIGINT, operation VARCHAR, status VARCHAR, reason VARCHAR, fingerprint VARCHAR, fields VARCHAR)", ct).ConfigureAwait(false);
             try
             {
                 var n = rows.Count;
@@ -106,11 +115,12 @@ public sealed class SyncLedger
                     rows.Select(r => (string?)StatusName(r.Status)).ToArray(),
                     rows.Select(r => r.Reason).ToArray(),
                     rows.Select(r => (string?)r.Record.Fingerprint).ToArray(),
+                    rows.Select(r => columns is null ? null : FieldsJson(columns, r.Record.Fields)).ToArray(),
                 ], ct).ConfigureAwait(false);
                 var sql = $"""
                     SELECT {Sql.Literal(runId)} AS run_id, {Sql.Literal(destination)} AS destination, {Sql.Literal(audience)} AS audience,
                            {Sql.Literal(batchId)} AS batch_id, {Sql.Literal(@event)} AS event, person_id, operation, status, reason, fingerprint,
-                           CAST({Sql.Literal(at)} AS TIMESTAMPTZ) AS "at", CAST({Sql.Literal(channel)} AS VARCHAR) AS channel
+                           CAST({Sql.Literal(at)} AS TIMESTAMPTZ) AS "at", CAST({Sql.Literal(channel)} AS VARCHAR) AS channel, fields
                     FROM {staged}
                     """;
                 // Not cancellable once started: a half-done commit is impossible anyway, and a finished one must be known.
@@ -125,6 +135,23 @@ public sealed class SyncLedger
         {
             _gate.Release();
         }
+    }
+
+    // Stored, never embedded in HTML: only what JSON itself requires is escaped (control characters, quotes, backslashes).
+    private static readonly JsonWriterOptions RelaxedJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The fields as a JSON object keyed by column (every character escaped, so text of any kind survives).</summary>
+    private static string? FieldsJson(IReadOnlyList<string> columns, IReadOnlyList<string?> fields)
+    {
+        if (fields.Count != columns.Count) return null; // a settled record carries no fields
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, RelaxedJson))
+        {
+            json.WriteStartObject();
+            for (var i = 0; i < columns.Count; i++) json.WriteString(columns[i], fields[i]);
+            json.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray());
     }
 
     private DateTime NextTimestamp()

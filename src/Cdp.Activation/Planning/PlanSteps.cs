@@ -24,10 +24,20 @@ internal sealed class PlanSteps(SyncRequest request, string prefix, ContactLimit
 
     private string FieldRefs(string alias) => string.Concat(request.ExportColumns.Select((_, i) => $", {alias}.f{i}"));
 
+    /// <summary>
+    /// The export fields of a held person as last sent (<paramref name="fields"/>: the intent's JSON object), falling back
+    /// to the membership row <paramref name="alias"/> for a field the ledger lacks (a ledger from before fields were kept).
+    /// </summary>
+    private string SentFields(string fields, string alias) => string.Concat(request.ExportColumns.Select((c, i) =>
+        $", coalesce(json_extract_string({fields}, {Sql.Literal("$." + JsonPathKey(c))}), CAST({alias}.{Sql.Identifier(c)} AS VARCHAR)) AS f{i}"));
+
+    private static string JsonPathKey(string column) => "\"" + column.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
     /// <summary>The fingerprint: SHA-256 of the JSON array of the export fields (NULL and '' differ; no separator can collide).</summary>
     private string Fingerprint => $"sha256(CAST(json_array({string.Join(", ", request.ExportColumns.Select(c => $"CAST(m.{Sql.Identifier(c)} AS VARCHAR)"))}) AS VARCHAR))";
 
-    public IEnumerable<(string Step, string Sql)> Build(string? ledgerView)
+    /// <param name="ledgerHasFields">False for a ledger written before the sent fields were kept.</param>
+    public IEnumerable<(string Step, string Sql)> Build(string? ledgerView, bool ledgerHasFields = true)
     {
         yield return ("current", $"""
             CREATE TEMP TABLE {T("current")} AS
@@ -37,10 +47,10 @@ internal sealed class PlanSteps(SyncRequest request, string prefix, ContactLimit
             """);
 
         yield return ("ledger", ledgerView is null
-            ? $"CREATE TEMP TABLE {T("ledger")}(batch_id VARCHAR, event VARCHAR, person_id BIGINT, operation VARCHAR, status VARCHAR, fingerprint VARCHAR, \"at\" TIMESTAMPTZ)"
+            ? $"CREATE TEMP TABLE {T("ledger")}(batch_id VARCHAR, event VARCHAR, person_id BIGINT, operation VARCHAR, status VARCHAR, fingerprint VARCHAR, \"at\" TIMESTAMPTZ, fields VARCHAR)"
             : $"""
               CREATE TEMP TABLE {T("ledger")} AS
-              SELECT batch_id, event, person_id, operation, status, fingerprint, "at" FROM {ledgerView}
+              SELECT batch_id, event, person_id, operation, status, fingerprint, "at", {(ledgerHasFields ? "fields" : "CAST(NULL AS VARCHAR) AS fields")} FROM {ledgerView}
               WHERE destination = {Sql.Literal(request.Destination)} AND audience = {Sql.Literal(request.Audience)}
               """);
 
@@ -55,21 +65,24 @@ internal sealed class PlanSteps(SyncRequest request, string prefix, ContactLimit
         // destination deduplicates, so planning anything else for that person would send them twice.
         yield return ("held", $"""
             CREATE TEMP TABLE {T("held")} AS
-            SELECT person_id, operation, fingerprint, batch_id, event FROM (
-                SELECT person_id, operation, fingerprint, batch_id, event, "at" FROM {T("orphans")}
+            SELECT person_id, operation, fingerprint, batch_id, event, fields FROM (
+                SELECT person_id, operation, fingerprint, batch_id, event, "at", fields FROM {T("orphans")}
                 UNION ALL
-                SELECT person_id, operation, fingerprint, batch_id, event, "at" FROM {T("ledger")} WHERE event = 'outcome' AND status = 'accepted'
+                SELECT o.person_id, o.operation, o.fingerprint, o.batch_id, o.event, o."at", i.fields
+                FROM {T("ledger")} AS o
+                LEFT JOIN {T("ledger")} AS i ON i.event = 'intent' AND i.batch_id = o.batch_id AND i.person_id = o.person_id
+                WHERE o.event = 'outcome' AND o.status = 'accepted'
             )
             QUALIFY row_number() OVER (PARTITION BY person_id ORDER BY "at" DESC) = 1
             """);
 
         yield return ("rejected", $"""
             CREATE TEMP TABLE {T("rejected")} AS
-            SELECT person_id, fingerprint FROM (
+            SELECT person_id, operation, fingerprint FROM (
                 SELECT * FROM {T("ledger")} WHERE event = 'outcome' AND status IN ('accepted', 'rejected')
                 QUALIFY row_number() OVER (PARTITION BY person_id ORDER BY "at" DESC) = 1
             )
-            WHERE status = 'rejected' AND operation <> 'remove'
+            WHERE status = 'rejected'
             """);
 
         // Only an add is a contact: an update or remove of someone the destination holds is never capped.
@@ -81,13 +94,15 @@ internal sealed class PlanSteps(SyncRequest request, string prefix, ContactLimit
                    r.person_id IS NOT NULL AS skipped, {capped} AS capped
             FROM {T("current")} AS c
             LEFT JOIN (SELECT * FROM {T("held")} WHERE operation <> 'remove') AS h ON h.person_id = c.person_id
-            LEFT JOIN {T("rejected")} AS r ON r.person_id = c.person_id AND r.fingerprint = c.fingerprint
+            LEFT JOIN {T("rejected")} AS r ON r.person_id = c.person_id AND r.fingerprint = c.fingerprint AND r.operation <> 'remove'
             {contacts}
             WHERE h.person_id IS NULL OR h.fingerprint <> c.fingerprint
             UNION ALL
-            SELECT h.person_id, 'remove' AS operation, h.fingerprint{FieldsFrom("m")}, false AS skipped, false AS capped
+            -- A remove identifies the person by the fields last sent; one the platform refused is not resent until they change.
+            SELECT h.person_id, 'remove' AS operation, h.fingerprint{SentFields("h.fields", "m")}, r.person_id IS NOT NULL AS skipped, false AS capped
             FROM (SELECT * FROM {T("held")} WHERE operation <> 'remove') AS h
             LEFT JOIN {Relation} AS m ON CAST(m.person_id AS BIGINT) = h.person_id
+            LEFT JOIN {T("rejected")} AS r ON r.person_id = h.person_id AND r.fingerprint = h.fingerprint AND r.operation = 'remove'
             WHERE NOT EXISTS (SELECT 1 FROM {T("current")} AS c WHERE c.person_id = h.person_id)
             """);
     }
@@ -115,7 +130,8 @@ internal sealed class PlanSteps(SyncRequest request, string prefix, ContactLimit
         SELECT o.batch_id, o.person_id, o.operation, o.fingerprint,
                coalesce(h.event = 'intent' AND h.batch_id = o.batch_id AND
                         CASE WHEN o.operation = 'remove' THEN c.person_id IS NULL ELSE c.fingerprint = o.fingerprint END, false) AS wanted
-               {string.Concat(request.ExportColumns.Select((col, i) => $", CASE WHEN o.operation = 'remove' THEN CAST(m.{Sql.Identifier(col)} AS VARCHAR) ELSE c.f{i} END"))}
+               {string.Concat(request.ExportColumns.Select((col, i) =>
+                   $", CASE WHEN o.operation = 'remove' THEN coalesce(json_extract_string(o.fields, {Sql.Literal("$." + JsonPathKey(col))}), CAST(m.{Sql.Identifier(col)} AS VARCHAR)) ELSE c.f{i} END"))}
         FROM {T("orphans")} AS o
         JOIN {T("held")} AS h ON h.person_id = o.person_id
         LEFT JOIN {T("current")} AS c ON c.person_id = o.person_id

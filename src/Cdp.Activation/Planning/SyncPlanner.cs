@@ -48,7 +48,9 @@ public sealed class SyncPlanner
         try
         {
             var ledgerView = await _ledger.CreateViewAsync(steps.Name("ledger_view"), cancellationToken).ConfigureAwait(false);
-            foreach (var (_, sql) in steps.Build(ledgerView)) await _engine.ExecuteAsync(sql, cancellationToken).ConfigureAwait(false);
+            var hasFields = ledgerView is not null && (await _engine.DescribeAsync($"SELECT * FROM {ledgerView}", cancellationToken).ConfigureAwait(false))
+                .Any(c => c.Name == "fields");
+            foreach (var (_, sql) in steps.Build(ledgerView, hasFields)) await _engine.ExecuteAsync(sql, cancellationToken).ConfigureAwait(false);
             var plan = await ReadPlanAsync(request, steps, cancellationToken).ConfigureAwait(false);
             foreach (var sql in steps.RecordContactsSql()) await _engine.ExecuteAsync(sql, cancellationToken).ConfigureAwait(false);
             return plan;

@@ -45,7 +45,7 @@ public sealed class FaultPlan
 
 /// <summary>
 /// The plumbing every contract server shares: an HTTP listener on 127.0.0.1 and a free port, a request-rate limit
-/// over a sliding second (429 beyond it), seeded fault injection, and counters. Subclasses check the platform's
+/// over a sliding second (429 beyond it), an optional cap on requests in flight, seeded fault injection, and counters. Subclasses check the platform's
 /// request shape, apply valid requests to the state they keep, and answer as the platform does. Requests are
 /// handled one at a time under a lock, so the state is always consistent.
 /// </summary>
@@ -55,6 +55,7 @@ public abstract class ContractServer : IAsyncDisposable
     private readonly Queue<DateTimeOffset> _recent = new();
     private readonly Task _loop;
     private int _burstLeft;
+    private int _inFlight;
 
     /// <param name="rateLimit">Requests allowed in any one second; beyond it the platform's own 429.</param>
     /// <param name="seed">Seeds the fault injection.</param>
@@ -101,12 +102,18 @@ public abstract class ContractServer : IAsyncDisposable
 
     public int InjectedFaults { get; private set; }
 
+    /// <summary>Requests refused because <see cref="MaxInFlight"/> were already being served.</summary>
+    public int ConcurrencyViolations { get; private set; }
+
+    /// <summary>The most requests held at once (received and not yet answered), refused ones included.</summary>
+    public int PeakInFlight { get; private set; }
+
     /// <summary>Resets the request counters (not the state) to measure one run; subclasses reset their own in <see cref="OnResetCounters"/>.</summary>
     public void ResetCounters()
     {
         lock (Gate)
         {
-            Requests = RateViolations = InjectedFaults = 0;
+            Requests = RateViolations = InjectedFaults = ConcurrencyViolations = PeakInFlight = 0;
             OnResetCounters();
         }
     }
@@ -114,6 +121,15 @@ public abstract class ContractServer : IAsyncDisposable
     protected virtual void OnResetCounters()
     {
     }
+
+    /// <summary>
+    /// Most requests the platform serves at once (a cap on simultaneous connections); the next one meanwhile gets
+    /// <see cref="TooManyInFlight"/>. Null (the default): no cap.
+    /// </summary>
+    protected virtual int? MaxInFlight => null;
+
+    /// <summary>The platform's answer to a request above <see cref="MaxInFlight"/>.</summary>
+    protected virtual ContractResponse TooManyInFlight() => ContractResponse.Json(429, """{"error":"too_many_connections"}""");
 
     /// <summary>The platform's answer to a request past the rate limit.</summary>
     protected virtual ContractResponse RateLimited() => ContractResponse.Json(429, """{"error":"rate_limited"}""", 1);
@@ -189,6 +205,8 @@ public abstract class ContractServer : IAsyncDisposable
 
     private async Task ServeAsync(HttpListenerContext context)
     {
+        // Counted from arrival to the answer's last byte, held-back answers included: what a connection cap sees.
+        var inFlight = Interlocked.Increment(ref _inFlight);
         try
         {
             string body;
@@ -200,7 +218,7 @@ public abstract class ContractServer : IAsyncDisposable
             ContractResponse response;
             try
             {
-                response = Decide(request);
+                response = TooBusy(inFlight) ?? Decide(request);
             }
             catch (Exception e) when (e is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
             {
@@ -219,6 +237,21 @@ public abstract class ContractServer : IAsyncDisposable
         catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException or InvalidOperationException)
         {
             // The client gave up (its attempt timed out): nothing to answer.
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private ContractResponse? TooBusy(int inFlight)
+    {
+        lock (Gate)
+        {
+            PeakInFlight = Math.Max(PeakInFlight, inFlight);
+            if (MaxInFlight is not { } max || inFlight <= max) return null;
+            ConcurrencyViolations++;
+            return TooManyInFlight();
         }
     }
 

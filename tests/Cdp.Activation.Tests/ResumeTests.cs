@@ -60,9 +60,14 @@ public class ResumeTests
         Assert.Equal(0, server.RedundantOperations);
     }
 
-    /// <summary>Cancels the run at its n-th send, after or before passing the batch on: a process killed at that point.</summary>
+    /// <summary>
+    /// Cancels the run at its n-th send, after or before passing the batch on: a process killed at that point. Sends
+    /// after the n-th (concurrent batches) wait for the kill and pass nothing on, so the n-th batch is delivered in
+    /// full (its request is not cut short by the cancellation) when the kill point says so.
+    /// </summary>
     private sealed class DyingDestination(IDestination inner, int killAtSend, KillPoint point, CancellationTokenSource kill) : IDestination
     {
+        private readonly TaskCompletionSource _dead = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _sends;
 
         public string Name => inner.Name;
@@ -75,8 +80,14 @@ public class ResumeTests
         {
             var n = Interlocked.Increment(ref _sends);
             if (n < killAtSend) return await inner.SendAsync(batch, cancellationToken);
-            if (n == killAtSend && point == KillPoint.AfterDelivery) await inner.SendAsync(batch, cancellationToken);
+            if (n > killAtSend)
+            {
+                await _dead.Task;
+                throw new OperationCanceledException(kill.Token);
+            }
+            if (point == KillPoint.AfterDelivery) await inner.SendAsync(batch, CancellationToken.None);
             await kill.CancelAsync();
+            _dead.SetResult();
             throw new OperationCanceledException(kill.Token);
         }
     }

@@ -12,8 +12,9 @@ namespace Cdp.Activation.Execution;
 /// The checkpoint protocol: a batch's intent is committed to the ledger before its first request, and its outcomes
 /// after the platform's final answer. A run killed in between leaves an intent without outcome, which the next plan
 /// resends first under the same batch id (the platform's idempotency key), so nobody is sent twice or lost.
-/// Batches run at most <see cref="DestinationLimits.MaxConcurrency"/> at a time, request starts are spaced by the
-/// destination's rate, and transient failures are retried (<see cref="DeliveryPipeline"/>). A batch the platform
+/// At most <see cref="DestinationLimits.MaxConcurrency"/> batches are being sent at a time (a few more have their
+/// intent committed ahead, so the ledger never idles the destination), request starts are spaced by the destination's
+/// rate, and transient failures are retried (<see cref="DeliveryPipeline"/>). A batch the platform
 /// refuses as a whole is split in halves until the refused records stand alone; each is then rejected with the
 /// platform's reason, and the rest of the batch goes through.
 /// </remarks>
@@ -46,7 +47,13 @@ public sealed class SyncExecutor
             await _ledger.RecordOutcomesAsync(runId, request, group.Key, outcomes, cancellationToken).ConfigureAwait(false);
         }
 
-        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, destination.Limits.MaxConcurrency), CancellationToken = cancellationToken };
+        // Requests in flight are capped by the send slots; more batches than that are in progress, so that the intent
+        // of the next batches is being committed while the current ones are sent: the ledger's latency then never
+        // leaves a send slot idle. On a kill, the batches announced ahead are orphans, resent by the next run.
+        var concurrency = Math.Max(1, destination.Limits.MaxConcurrency);
+        var inProgress = concurrency + Math.Max(concurrency, (int)Math.Min(64, Math.Ceiling(destination.Limits.RequestsPerSecond / 2)));
+        using var sendSlots = new SemaphoreSlim(concurrency, concurrency);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = inProgress, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(plan.AllBatches, options, async (batch, ct) =>
         {
             var batchId = batch.BatchId ?? NewBatchId();
@@ -57,10 +64,27 @@ public sealed class SyncExecutor
                 return;
             }
             if (batch.BatchId is null) await _ledger.RecordIntentAsync(runId, request, batchId, batch.Records, ct).ConfigureAwait(false);
-            var delivery = new DeliveryBatch(runId, request.Audience, batchId, batch.Operation, request.ExportColumns, batch.Records, _clock.GetUtcNow());
             var outcomes = new List<RecordOutcome>(batch.Records.Count);
-            var stop = await DeliverAsync(pipeline, delivery, outcomes, ct).ConfigureAwait(false);
-            if (stop) await disabled.CancelAsync().ConfigureAwait(false);
+            await sendSlots.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                if (disabled.IsCancellationRequested)
+                {
+                    if (batch.BatchId is not null) return;
+                    // Announced but never sent: an outcome says so, and the next run plans these records again.
+                    outcomes.AddRange(batch.Records.Select(r => new RecordOutcome(r, RecordStatus.Pending, "destination disabled")));
+                }
+                else
+                {
+                    var delivery = new DeliveryBatch(runId, request.Audience, batchId, batch.Operation, request.ExportColumns, batch.Records, _clock.GetUtcNow());
+                    var stop = await DeliverAsync(pipeline, delivery, outcomes, ct).ConfigureAwait(false);
+                    if (stop) await disabled.CancelAsync().ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                sendSlots.Release();
+            }
             await _ledger.RecordOutcomesAsync(runId, request, batchId, outcomes, ct).ConfigureAwait(false);
             tally.Add(outcomes);
         }).ConfigureAwait(false);

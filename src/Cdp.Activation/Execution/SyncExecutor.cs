@@ -39,6 +39,8 @@ public sealed class SyncExecutor
         var tally = new Tally();
         var pipeline = new DeliveryPipeline(destination, _clock == TimeProvider.System ? null : _clock);
         using var disabled = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // What disabled the destination (the platform's reason), for the records it leaves unsent.
+        var disabledReason = "destination disabled";
 
         // Superseded records are settled first: their outcome only says "not delivered by this batch".
         foreach (var group in plan.Superseded.GroupBy(s => s.BatchId))
@@ -60,7 +62,7 @@ public sealed class SyncExecutor
             if (disabled.IsCancellationRequested)
             {
                 if (batch.BatchId is not null) return; // a recovered batch stays an orphan until the destination is back
-                tally.Add(batch.Records.Select(r => new RecordOutcome(r, RecordStatus.Pending, "destination disabled")));
+                tally.Add(batch.Records.Select(r => new RecordOutcome(r, RecordStatus.Pending, Volatile.Read(ref disabledReason))));
                 return;
             }
             if (batch.BatchId is null) await _ledger.RecordIntentAsync(runId, request, batchId, batch.Records, ct).ConfigureAwait(false);
@@ -72,13 +74,17 @@ public sealed class SyncExecutor
                 {
                     if (batch.BatchId is not null) return;
                     // Announced but never sent: an outcome says so, and the next run plans these records again.
-                    outcomes.AddRange(batch.Records.Select(r => new RecordOutcome(r, RecordStatus.Pending, "destination disabled")));
+                    outcomes.AddRange(batch.Records.Select(r => new RecordOutcome(r, RecordStatus.Pending, Volatile.Read(ref disabledReason))));
                 }
                 else
                 {
                     var delivery = new DeliveryBatch(runId, request.Audience, batchId, batch.Operation, request.ExportColumns, batch.Records, _clock.GetUtcNow());
                     var stop = await DeliverAsync(pipeline, delivery, outcomes, ct).ConfigureAwait(false);
-                    if (stop) await disabled.CancelAsync().ConfigureAwait(false);
+                    if (stop)
+                    {
+                        Volatile.Write(ref disabledReason, outcomes[^1].Reason ?? disabledReason);
+                        await disabled.CancelAsync().ConfigureAwait(false);
+                    }
                 }
             }
             finally

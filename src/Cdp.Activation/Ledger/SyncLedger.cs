@@ -197,7 +197,7 @@ public sealed class SyncLedger
             await _engine.AppendAsync(staged, n, [part, person, operation, status, reason, fingerprint, fields], CancellationToken.None).ConfigureAwait(false);
             var sql = $"""
                 SELECT a.run_id, a.destination, a.audience, a.batch_id, a.event, s.person_id, s.operation, s.status, s.reason, s.fingerprint,
-                       CAST(a."at" AS TIMESTAMPTZ) AS "at", CAST(a.channel AS VARCHAR) AS channel
+                       CAST(a."at" AS TIMESTAMPTZ) AS "at", CAST(a.channel AS VARCHAR) AS channel, s.fields
                 FROM {staged} AS s
                 JOIN (VALUES {string.Join(", ", parts)}) AS a(part, run_id, destination, audience, batch_id, event, "at", channel) ON a.part = s.part
                 """;

@@ -12,6 +12,7 @@ IScenario[] scenarios =
     new ProfileLookupScenario(),
     new IdentityClusterScenario(),
     new MlTrainScenario(), new MlScoreScenario(),
+    new SyncPlanScenario(), new SyncThroughputScenario(),
 ];
 
 RunnerOptions options;

@@ -68,7 +68,7 @@ internal sealed record RunnerOptions(
         => "Usage: Cdp.Benchmarks [--scenario NAME[,NAME]]... [--size N] [--repeat K] [--quick] [--keep] [--work-dir DIR] [--inline-source]\n" +
            "  --scenario  run only these scenarios (default: all)\n" +
            "  --size      rows or commits, depending on the scenario (default: the scenario's own)\n" +
-           "  --repeat    timed repeats per side; medians are reported (default 3; ml-train 1)\n" +
+           "  --repeat    timed repeats per side; medians are reported (default 3; ml-train and sync-throughput 1)\n" +
            "  --quick     default sizes divided by 10, for smoke runs\n" +
            "  --keep      keep the generated tables instead of deleting them\n" +
            "  --work-dir  parent folder of the generated tables (default: the temp folder)\n" +

@@ -13,7 +13,13 @@ public sealed record SyncPlan(SyncRequest Request, SyncPlanCounts Counts, IReadO
 
     /// <summary>True when nothing needs sending or recording.</summary>
     public bool IsEmpty => Recovery.Count == 0 && Superseded.Count == 0 && Batches.Count == 0;
+
+    /// <summary>How long each named step of the planning took, in order (diagnostics: which step a large plan spends its time in).</summary>
+    public IReadOnlyList<PlanStepTiming> Timings { get; init; } = [];
 }
+
+/// <summary>The wall-clock time of one planning step: validate, each SQL step of <see cref="SyncPlanner"/>, counts, recovery, read_records (the diff fetched into records and batches), contacts (under a cap).</summary>
+public sealed record PlanStepTiming(string Step, TimeSpan Elapsed);
 
 /// <summary>
 /// The plan's figures. Members are the membership's rows; <see cref="Qualifying"/> of them may be sent,

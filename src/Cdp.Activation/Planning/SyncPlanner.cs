@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Cdp.Activation.Ledger;
 using Cdp.Engine;
@@ -41,19 +42,32 @@ public sealed class SyncPlanner
         ArgumentNullException.ThrowIfNull(request);
         if (request.BatchSize < 1) throw SyncPlanningException.InvalidRequest(request, $"the batch size must be at least 1, not {request.BatchSize}");
         if (string.IsNullOrWhiteSpace(request.Channel)) throw SyncPlanningException.InvalidRequest(request, "no consent channel was given");
+        var timings = new List<PlanStepTiming>();
+        var clock = Stopwatch.StartNew();
+        void Lap(string step)
+        {
+            timings.Add(new PlanStepTiming(step, clock.Elapsed));
+            clock.Restart();
+        }
         await ValidateAsync(request, cancellationToken).ConfigureAwait(false);
 
         var cap = pressure is null ? null : await pressure.LimitAsync(request.Channel, cancellationToken).ConfigureAwait(false);
+        Lap("validate");
         var steps = new PlanSteps(request, "__cdp_sync_" + Guid.NewGuid().ToString("N"), cap);
         try
         {
             var ledgerView = await _ledger.CreateViewAsync(steps.Name("ledger_view"), cancellationToken).ConfigureAwait(false);
             var hasFields = ledgerView is not null && (await _engine.DescribeAsync($"SELECT * FROM {ledgerView}", cancellationToken).ConfigureAwait(false))
                 .Any(c => c.Name == "fields");
-            foreach (var (_, sql) in steps.Build(ledgerView, hasFields)) await _engine.ExecuteAsync(sql, cancellationToken).ConfigureAwait(false);
-            var plan = await ReadPlanAsync(request, steps, cancellationToken).ConfigureAwait(false);
+            foreach (var (step, sql) in steps.Build(ledgerView, hasFields))
+            {
+                await _engine.ExecuteAsync(sql, cancellationToken).ConfigureAwait(false);
+                Lap(step);
+            }
+            var plan = await ReadPlanAsync(request, steps, Lap, cancellationToken).ConfigureAwait(false);
             foreach (var sql in steps.RecordContactsSql()) await _engine.ExecuteAsync(sql, cancellationToken).ConfigureAwait(false);
-            return plan;
+            if (cap is not null) Lap("contacts");
+            return plan with { Timings = timings };
         }
         finally
         {
@@ -83,9 +97,10 @@ public sealed class SyncPlanner
         if (duplicates > 0) throw SyncPlanningException.DuplicatePeople(request, duplicates);
     }
 
-    private async Task<SyncPlan> ReadPlanAsync(SyncRequest request, PlanSteps steps, CancellationToken ct)
+    private async Task<SyncPlan> ReadPlanAsync(SyncRequest request, PlanSteps steps, Action<string> lap, CancellationToken ct)
     {
         var counts = (await _engine.QueryAsync(steps.CountsSql(), ct).ConfigureAwait(false)).Rows[0];
+        lap("counts");
         long C(int i) => Convert.ToInt64(counts[i] ?? 0L, CultureInfo.InvariantCulture);
 
         var fieldCount = request.ExportColumns.Count;
@@ -104,14 +119,28 @@ public sealed class SyncPlanner
             }
             if (wanted.Count > 0) recovery.Add(new SyncBatch(group.Key, wanted[0].Operation, wanted));
         }
+        lap("recovery");
 
+        // Streamed into batches as the rows arrive (ordered by operation, then person), so only the records are held.
         var batches = new List<SyncBatch>();
-        var diff = await _engine.QueryAsync(steps.DiffSql(), ct).ConfigureAwait(false);
-        foreach (var group in diff.Rows.GroupBy(r => SyncOperations.Parse((string)r[1]!)))
+        List<SyncRecord>? chunk = null;
+        var chunkOperation = SyncOperation.Add;
+        await _engine.StreamAsync(steps.DiffSql(), reader =>
         {
-            var records = group.Select(r => new SyncRecord(Convert.ToInt64(r[0], CultureInfo.InvariantCulture), group.Key, (string)r[2]!, Fields(r, 3, fieldCount))).ToList();
-            batches.AddRange(records.Chunk(request.BatchSize).Select(chunk => new SyncBatch(null, group.Key, chunk)));
-        }
+            var operation = SyncOperations.Parse(reader.GetString(1));
+            if (chunk is not null && (chunk.Count == request.BatchSize || operation != chunkOperation))
+            {
+                batches.Add(new SyncBatch(null, chunkOperation, chunk));
+                chunk = null;
+            }
+            chunk ??= new List<SyncRecord>(Math.Min(request.BatchSize, 4096));
+            chunkOperation = operation;
+            var fields = new string?[fieldCount];
+            for (var i = 0; i < fieldCount; i++) fields[i] = reader.IsDBNull(3 + i) ? null : reader.GetString(3 + i);
+            chunk.Add(new SyncRecord(reader.GetInt64(0), operation, reader.GetString(2), fields));
+        }, ct).ConfigureAwait(false);
+        if (chunk is not null) batches.Add(new SyncBatch(null, chunkOperation, chunk));
+        lap("read_records");
 
         var planCounts = new SyncPlanCounts(
             Members: C(0), Qualifying: C(1), ExcludedNoConsent: C(2), ExcludedHoldout: C(3), Held: C(4),

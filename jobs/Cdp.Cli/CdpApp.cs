@@ -162,7 +162,7 @@ public static class CdpApp
             });
 
             config.AddCommand<SyncCommand>("sync")
-                .WithDescription("Sends each destination of cdp.yml the changes to its audiences since the last sync (adds, updates, removes): only members with the channel's consent and outside holdouts; every record's outcome goes to gold.sync_ledger, and an interrupted run resumes without sending anyone twice.")
+                .WithDescription("Sends each destination of cdp.yml the changes to its audiences since the last sync: members with the channel's consent, outside holdouts. Outcomes go to gold.sync_ledger; an interrupted run resumes without sending anyone twice.")
                 .WithExample("sync")
                 .WithExample("sync", "crm_webhook", "--dry-run")
                 .WithExample("sync", "--audience", "vip", "--format", "json")

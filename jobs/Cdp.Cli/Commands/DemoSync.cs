@@ -39,8 +39,8 @@ internal sealed record DemoSync(SyncOutcome? Outcome, string? Failure)
         if (Outcome is null) return "skipped: cdp.yml declares no destinations";
         var parts = Outcome.Pairs.GroupBy(p => p.Pair.Destination.Name).Select(g => string.Create(CultureInfo.InvariantCulture,
             $"{g.Key} {g.Sum(p => p.Sent):N0} sent, {g.Sum(p => p.Report?.Accepted ?? 0):N0} accepted, {g.Sum(p => p.Report?.Rejected ?? 0):N0} rejected{(g.All(p => p.Complete) ? "" : " (incomplete)")}"));
-        var skipped = Outcome.Skipped.Select(s => $"{s.Destination.Name} skipped ({s.Reason})");
-        return string.Join("; ", parts.Concat(skipped));
+        var line = string.Join("; ", parts);
+        return Outcome.Skipped.Count == 0 ? line : $"{line}; skipped (not in this build, see the sync table): {string.Join(", ", Outcome.Skipped.Select(s => s.Destination.Name))}";
     }
 
     public JsonNode? Json() => Outcome is null ? new JsonObject { ["error"] = Failure } : SyncOutput.Json(Outcome);

@@ -12,7 +12,7 @@ namespace Cdp.Cli.Commands;
 
 public sealed class SyncSettings : CdpSettings
 {
-    [CommandArgument(0, "[destination]")]
+    [CommandArgument(0, "[destinations]")]
     [Description("Destinations of cdp.yml's destinations: section to sync (default: all).")]
     public string[] Destinations { get; init; } = [];
 

@@ -56,9 +56,9 @@ internal static class SyncRun
         Func<string, string?> environment, Action<string>? progress, CancellationToken ct)
     {
         var runId = string.Create(CultureInfo.InvariantCulture, $"sync_{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}_{Guid.NewGuid().ToString("N")[..8]}");
-        var built = await BuiltAudiencesAsync(lake, project.LakeUri, ct);
         var skipped = Unavailable(pairs, options);
         pairs = pairs.Where(p => skipped.All(s => s.Destination != p.Destination)).ToList();
+        var built = await BuiltAudiencesAsync(lake, project.LakeUri, ct);
 
         await using var sandbox = options.Sandbox ? new SandboxSet() : null;
         var ledgerRoot = sandbox is null ? project.LakeUri.TrimEnd('/') + "/gold/" : Path.Combine(sandbox.Root, "gold") + Path.DirectorySeparatorChar;

@@ -38,7 +38,7 @@ public sealed class SyncCommandsTests(Demo2000Lake demo) : IDisposable
         var step = (string)demo.Demo["steps"]!.AsArray().Single(s => (string)s!["step"]! == "sync audiences (sandbox)")!["result"]!;
         var crm = sync["syncs"]!.AsArray().Where(s => (string)s!["destination"]! == "crm_webhook").Sum(s => (long)s!["accepted"]!);
         Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"crm_webhook {crm:N0} sent, {crm:N0} accepted, 0 rejected"), step, StringComparison.Ordinal);
-        Assert.Contains("skipped (not in this build, see the sync table): meta_ads, google_ads, mailchimp", step, StringComparison.Ordinal);
+        Assert.Contains("skipped (see the sync table): meta_ads, google_ads, mailchimp", step, StringComparison.Ordinal);
         // A rehearsal never writes the real ledger.
         Assert.False(Directory.Exists(Path.Combine(demo.Lake, "gold", "sync_ledger")));
     }
@@ -52,19 +52,20 @@ public sealed class SyncCommandsTests(Demo2000Lake demo) : IDisposable
 
         Assert.True((bool)json["complete"]!);
         Assert.NotNull(observed);
+        var membership = await SyncLake.MembershipAsync(demo.Lake);
         var syncs = json["syncs"]!.AsArray();
         Assert.Equal(3, syncs.Count);
         foreach (var result in observed.Pairs)
         {
             var (destination, audience, channel) = (result.Pair.Destination.Name, result.Pair.Audience.Name, result.Pair.Destination.Channel);
-            var intended = await SyncLake.IntendedAsync(demo.Lake, audience, channel);
+            var intended = membership.Intended(audience, channel);
             Assert.True(intended.Count > 50, $"{audience}: {intended.Count} members to send");
             Assert.Equal(intended.Keys.Order(), result.SandboxMembers!.Keys.Order());
             if (channel == "email")
                 Assert.All(intended, kv => Assert.Equal(kv.Value, result.SandboxMembers[kv.Key]["email"]));
 
             var row = syncs.Single(s => (string)s!["destination"]! == destination && (string)s!["audience"]! == audience)!;
-            var (noConsent, holdout) = await SyncLake.ExclusionsAsync(demo.Lake, audience, channel);
+            var (noConsent, holdout) = membership.Exclusions(audience, channel);
             Assert.Equal(
                 (intended.Count, intended.Count, 0L, 0L, noConsent, holdout, intended.Count),
                 ((long)row["sent"]!, (long)row["accepted"]!, (long)row["rejected"]!, (long)row["pending"]!, (long)row["excluded_no_consent"]!, (long)row["excluded_holdout"]!,
@@ -96,10 +97,11 @@ public sealed class SyncCommandsTests(Demo2000Lake demo) : IDisposable
                 limits: {batch_size: 50, requests_per_second: 40}
             """);
         Task<CliResult> Sync(params string[] args) => CdpCli.RunAsync(["sync", .. args, "--project-dir", lake.Project, "--lake", lake.Lake, "--format", "json"]);
+        var membership = await SyncLake.MembershipAsync(lake.Lake);
         var intended = new Dictionary<string, Dictionary<long, string?>>
         {
-            ["win_back"] = await SyncLake.IntendedAsync(lake.Lake, "win_back", "email"),
-            ["abandoned_cart"] = await SyncLake.IntendedAsync(lake.Lake, "abandoned_cart", "email"),
+            ["win_back"] = membership.Intended("win_back", "email"),
+            ["abandoned_cart"] = membership.Intended("abandoned_cart", "email"),
         };
 
         // The plan, and nothing sent, no ledger written.
@@ -123,7 +125,7 @@ public sealed class SyncCommandsTests(Demo2000Lake demo) : IDisposable
             Assert.All(intended[audience], kv => Assert.Equal(kv.Value, server.Members[kv.Key]["email"]));
             Assert.All(server.AppliedPerPerson.Values, n => Assert.Equal(1, n));
             var row = run["syncs"]!.AsArray().Single(s => (string)s!["audience"]! == audience)!;
-            var (noConsent, holdout) = await SyncLake.ExclusionsAsync(lake.Lake, audience, "email");
+            var (noConsent, holdout) = membership.Exclusions(audience, "email");
             Assert.Equal((intended[audience].Count, intended[audience].Count, 0L, noConsent, holdout, "complete"),
                 ((long)row["sent"]!, (long)row["accepted"]!, (long)row["pending"]!, (long)row["excluded_no_consent"]!, (long)row["excluded_holdout"]!, (string)row["status"]!));
         }
@@ -188,6 +190,39 @@ public sealed class SyncCommandsTests(Demo2000Lake demo) : IDisposable
         Assert.Equal(("disabled", true, 0L), ((string)row["status"]!, (bool)row["disabled"]!, (long)row["accepted"]!));
         Assert.Equal((await SyncLake.IntendedAsync(lake.Lake, "vip", "email")).Count, (long)row["pending"]!);
         Assert.Empty(server.Members);
+    }
+
+    [Fact]
+    public async Task An_audience_missing_from_the_latest_build_is_an_error_for_its_pair_never_a_removal_of_everyone()
+    {
+        var variable = Secret(SyncLake.NewSecret());
+        var lake = SyncLake.Create(_dir.Path("unbuilt"), demo, $$"""
+            destinations:
+              hook:
+                type: webhook
+                audiences: [vip, newcomers]
+                url: 'https://crm.example/hooks'
+                secret_env: {{variable}}
+            """);
+        // An audience defined since the last build: it has no rows in gold.audience_members.
+        var yml = Path.Combine(lake.Project, "cdp.yml");
+        File.WriteAllText(yml, File.ReadAllText(yml).Replace("  definitions:\n", """
+              definitions:
+                newcomers:
+                  channels: [email]
+                  fields: [email]
+                  where: {column: purchase_count, op: '=', value: 1}
+
+            """.ReplaceLineEndings("\n"), StringComparison.Ordinal));
+
+        var r = await CdpCli.RunAsync("sync", "--dry-run", "--project-dir", lake.Project, "--lake", lake.Lake, "--format", "json");
+        Assert.Equal(ExitCodes.SyncIncomplete, r.ExitCode);
+        var syncs = r.JsonObject()["syncs"]!.AsArray().ToDictionary(s => (string)s!["audience"]!);
+        Assert.Equal("planned", (string)syncs["vip"]!["status"]!);
+        Assert.Equal("failed", (string)syncs["newcomers"]!["status"]!);
+        Assert.Null(syncs["newcomers"]!["plan"]);
+        Assert.Contains("audience 'newcomers' is not in the latest audience build", (string)syncs["newcomers"]!["error"]!, StringComparison.Ordinal);
+        Assert.Contains("error: hook <- newcomers: audience 'newcomers' is not in the latest audience build", r.Stderr, StringComparison.Ordinal);
     }
 
     private static void AssertRunShape(JsonObject run)

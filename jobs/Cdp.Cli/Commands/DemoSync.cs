@@ -40,7 +40,8 @@ internal sealed record DemoSync(SyncOutcome? Outcome, string? Failure)
         var parts = Outcome.Pairs.GroupBy(p => p.Pair.Destination.Name).Select(g => string.Create(CultureInfo.InvariantCulture,
             $"{g.Key} {g.Sum(p => p.Sent):N0} sent, {g.Sum(p => p.Report?.Accepted ?? 0):N0} accepted, {g.Sum(p => p.Report?.Rejected ?? 0):N0} rejected{(g.All(p => p.Complete) ? "" : " (incomplete)")}"));
         var line = string.Join("; ", parts);
-        return Outcome.Skipped.Count == 0 ? line : $"{line}; skipped (not in this build, see the sync table): {string.Join(", ", Outcome.Skipped.Select(s => s.Destination.Name))}";
+        return Outcome.Skipped.Count == 0 ? line
+            : $"{line}; skipped (see the sync table): {string.Join(", ", Outcome.Skipped.Select(s => s.Audience is null ? s.Destination.Name : $"{s.Destination.Name} <- {s.Audience}"))}";
     }
 
     public JsonNode? Json() => Outcome is null ? new JsonObject { ["error"] = Failure } : SyncOutput.Json(Outcome);
@@ -55,7 +56,7 @@ internal sealed record DemoSync(SyncOutcome? Outcome, string? Failure)
             p.SandboxMembers?.Count, p.FailureMessage is { } error ? "failed: " + error : p.Status,
         ]).Concat(Outcome.Skipped.Select(s => (IReadOnlyList<object?>)
         [
-            s.Destination.Name, string.Join(", ", s.Destination.Audiences), null, null, null, null, null, null, "skipped: " + s.Reason,
+            s.Destination.Name, s.Audience ?? string.Join(", ", s.Destination.Audiences), null, null, null, null, null, null, "skipped: " + s.Reason,
         ]));
         printer.Rows(["sync (sandbox)", "audience", "sent", "accepted", "rejected", "no consent", "holdout", "stand-in holds", "status"], rows);
     }

@@ -53,7 +53,7 @@ internal static class SyncOutput
         ["syncs"] = new JsonArray(outcome.Pairs.Select(p => (JsonNode)Json(p, outcome.Options)).ToArray()),
         ["skipped"] = new JsonArray(outcome.Skipped.Select(s => (JsonNode)new JsonObject
         {
-            ["destination"] = s.Destination.Name, ["type"] = s.Destination.TypeName, ["reason"] = s.Reason,
+            ["destination"] = s.Destination.Name, ["type"] = s.Destination.TypeName, ["audience"] = s.Audience, ["reason"] = s.Reason,
         }).ToArray()),
     };
 
@@ -109,6 +109,6 @@ internal static class SyncOutput
             printer.Rows(RunColumns(reasons, sandbox), outcome.Pairs.Select(p => RunRow(p, reasons, sandbox)));
         }
         if (outcome.Skipped.Count > 0)
-            printer.Rows(["skipped destination", "type", "reason"], outcome.Skipped.Select(s => (IReadOnlyList<object?>)[s.Destination.Name, s.Destination.TypeName, s.Reason]));
+            printer.Rows(["skipped", "audience", "reason"], outcome.Skipped.Select(s => (IReadOnlyList<object?>)[s.Destination.Name, s.Audience ?? "all", s.Reason]));
     }
 }

@@ -10,7 +10,10 @@ using Cdp.Lake;
 
 namespace Cdp.Cli.Sync;
 
-/// <summary>How a sync runs: plan only, against local stand-ins, and whether destinations this build cannot reach are skipped (the demo) or an error.</summary>
+/// <summary>
+/// How a sync runs: plan only, against local stand-ins, and whether destinations this build cannot reach and
+/// audiences the latest build skipped are left out with the reason (the demo) or errors.
+/// </summary>
 internal sealed record SyncOptions(bool DryRun = false, bool Sandbox = false, bool SkipUnavailable = false);
 
 /// <summary>
@@ -34,10 +37,13 @@ internal sealed record PairResult(SyncPair Pair, SyncPlanCounts? Plan, SyncRepor
         : "complete";
 }
 
-/// <summary>A destination left out of a run, and why (the demo lists them rather than omit them silently).</summary>
-internal sealed record SkippedDestination(DestinationDefinition Destination, string Reason);
+/// <summary>
+/// A destination (or one of its audiences, when <paramref name="Audience"/> is set) left out of a run, and why: the
+/// demo lists them rather than omit them silently.
+/// </summary>
+internal sealed record SkippedSync(DestinationDefinition Destination, string? Audience, string Reason);
 
-internal sealed record SyncOutcome(string RunId, SyncOptions Options, IReadOnlyList<PairResult> Pairs, IReadOnlyList<SkippedDestination> Skipped)
+internal sealed record SyncOutcome(string RunId, SyncOptions Options, IReadOnlyList<PairResult> Pairs, IReadOnlyList<SkippedSync> Skipped)
 {
     public bool Complete => Pairs.All(p => p.Complete);
 }
@@ -59,6 +65,12 @@ internal static class SyncRun
         var skipped = Unavailable(pairs, options);
         pairs = pairs.Where(p => skipped.All(s => s.Destination != p.Destination)).ToList();
         var built = await BuiltAudiencesAsync(lake, project.LakeUri, ct);
+        const string notBuilt = "not in the latest audience build (a required column was missing, or it was defined since); nothing sent: run cdp audiences build";
+        if (options.SkipUnavailable)
+        {
+            skipped.AddRange(pairs.Where(p => !built.Contains(p.Audience.Name)).Select(p => new SkippedSync(p.Destination, p.Audience.Name, "audience " + notBuilt)));
+            pairs = pairs.Where(p => built.Contains(p.Audience.Name)).ToList();
+        }
 
         await using var sandbox = options.Sandbox ? new SandboxSet() : null;
         var ledgerRoot = sandbox is null ? project.LakeUri.TrimEnd('/') + "/gold/" : Path.Combine(sandbox.Root, "gold") + Path.DirectorySeparatorChar;
@@ -68,8 +80,7 @@ internal static class SyncRun
         for (var i = 0; i < pairs.Count; i++)
         {
             if (!built.Contains(pairs[i].Audience.Name))
-                results[i] = new PairResult(pairs[i], null, null, $"audience '{pairs[i].Audience.Name}' is not in the latest audience build (a required column was missing, " +
-                    "or it was defined since); nothing sent: run cdp audiences build", null);
+                results[i] = new PairResult(pairs[i], null, null, $"audience '{pairs[i].Audience.Name}' is {notBuilt}", null);
         }
         var ready = Enumerable.Range(0, pairs.Count).Where(i => results[i] is null).ToList();
 
@@ -132,9 +143,9 @@ internal static class SyncRun
     }
 
     /// <summary>Destinations this build (or its sandbox) cannot reach: skipped when the options say so, else an error before anything is sent.</summary>
-    private static List<SkippedDestination> Unavailable(IReadOnlyList<SyncPair> pairs, SyncOptions options)
+    private static List<SkippedSync> Unavailable(IReadOnlyList<SyncPair> pairs, SyncOptions options)
     {
-        var skipped = new List<SkippedDestination>();
+        var skipped = new List<SkippedSync>();
         if (options.DryRun) return skipped; // planning needs no connector
         foreach (var destination in pairs.Select(p => p.Destination).Distinct())
         {
@@ -142,7 +153,7 @@ internal static class SyncRun
             if (reason is null) continue;
             if (!options.SkipUnavailable)
                 throw new SyncException($"destination '{destination.Name}': {reason}; name the destinations to sync (cdp sync <destination>...) or plan with --dry-run");
-            skipped.Add(new SkippedDestination(destination, reason));
+            skipped.Add(new SkippedSync(destination, null, reason));
         }
         return skipped;
     }

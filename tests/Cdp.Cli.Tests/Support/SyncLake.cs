@@ -50,25 +50,35 @@ public sealed class SyncLake
     /// <summary>An environment variable name no other test uses.</summary>
     public static string NewVariable() => "CDP_TEST_HOOK_" + Guid.NewGuid().ToString("N").ToUpperInvariant();
 
+    /// <summary>gold.audience_members as the sync reads it: audience, person, email, consent per channel, holdout (one query).</summary>
+    public static async Task<Membership> MembershipAsync(string lake)
+        => new(await SqlAsync(lake, """
+            SELECT audience, person_id, CAST(email AS VARCHAR) AS email, contactable_email AS email_ok, contactable_sms AS sms_ok, contactable_ads AS ads_ok, holdout
+            FROM gold.audience_members
+            """));
+
     /// <summary>The members a destination of <paramref name="channel"/> should hold: person id to email (consent true, holdout false).</summary>
     public static async Task<Dictionary<long, string?>> IntendedAsync(string lake, string audience, string channel)
-    {
-        var consent = channel == "none" ? "true" : $"contactable_{channel}";
-        var rows = await SqlAsync(lake, $"SELECT person_id, CAST(email AS VARCHAR) AS email FROM gold.audience_members WHERE audience = '{audience}' AND {consent} IS TRUE AND holdout IS FALSE");
-        return rows.ToDictionary(r => (long)r!["person_id"]!, r => (string?)r!["email"]);
-    }
-
-    /// <summary>Members without the channel's consent (outside holdouts), and members in a holdout.</summary>
-    public static async Task<(long NoConsent, long Holdout)> ExclusionsAsync(string lake, string audience, string channel)
-    {
-        var consent = channel == "none" ? "true" : $"contactable_{channel}";
-        var row = (await SqlAsync(lake, $"""
-            SELECT count(*) FILTER (WHERE holdout IS FALSE AND {consent} IS NOT TRUE) AS no_consent, count(*) FILTER (WHERE holdout IS NOT FALSE) AS holdout
-            FROM gold.audience_members WHERE audience = '{audience}'
-            """))[0]!;
-        return ((long)row["no_consent"]!, (long)row["holdout"]!);
-    }
+        => (await MembershipAsync(lake)).Intended(audience, channel);
 
     public static async Task<JsonArray> SqlAsync(string lake, string query)
         => (await CdpCli.RunAsync("sql", query, "--lake", lake, "--format", "json")).Succeeded().JsonArray();
+}
+
+/// <summary>The membership rows, and what each (audience, channel) should send and leave out.</summary>
+public sealed class Membership(JsonArray rows)
+{
+    private IEnumerable<JsonNode> Of(string audience) => rows.Select(r => r!).Where(r => (string)r["audience"]! == audience);
+
+    // Consent is true for a channel-less export; NULL consent or holdout never counts as yes.
+    private static bool Consent(JsonNode r, string channel) => channel == "none" || (bool?)r[channel + "_ok"] == true;
+
+    private static bool Held(JsonNode r) => (bool?)r["holdout"] != false;
+
+    public Dictionary<long, string?> Intended(string audience, string channel)
+        => Of(audience).Where(r => Consent(r, channel) && !Held(r)).ToDictionary(r => (long)r["person_id"]!, r => (string?)r["email"]);
+
+    /// <summary>Members without the channel's consent (outside holdouts), and members in a holdout.</summary>
+    public (long NoConsent, long Holdout) Exclusions(string audience, string channel)
+        => (Of(audience).LongCount(r => !Held(r) && !Consent(r, channel)), Of(audience).LongCount(Held));
 }

@@ -75,7 +75,6 @@ internal static class SyncRun
         await using var sandbox = options.Sandbox ? new SandboxSet() : null;
         var ledgerRoot = sandbox is null ? project.LakeUri.TrimEnd('/') + "/gold/" : Path.Combine(sandbox.Root, "gold") + Path.DirectorySeparatorChar;
         var ledger = new SyncLedger(lake.Engine, name => lake.OpenTable(ledgerRoot + name));
-        var planner = new SyncPlanner(lake.Engine, ledger);
         var results = new PairResult?[pairs.Count];
         for (var i = 0; i < pairs.Count; i++)
         {
@@ -86,40 +85,46 @@ internal static class SyncRun
 
         if (options.DryRun)
         {
+            var planner = new SyncPlanner(lake.Engine, ledger);
             foreach (var i in ready) results[i] = await PlanAsync(planner, pairs[i], ct);
         }
         else
         {
-            using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-            var factory = new DestinationFactory(http, sandbox?.Environment(environment) ?? environment);
-            // Every destination is built before anything is sent: a missing secret stops the run with nothing sent.
-            var targets = ready.Select(i =>
-            {
-                var definition = sandbox?.Start(pairs[i]) ?? pairs[i].Destination;
-                var destination = factory.Create(definition);
-                return (Index: i, Target: new SyncTarget(progress is null ? destination : new ProgressDestination(destination, progress), pairs[i].Request(definition)));
-            }).ToList();
-            var sync = new AudienceSync(planner, new SyncExecutor(ledger));
-            var runs = targets.GroupBy(t => pairs[t.Index].Destination.Name).Select(group => Task.Run(async () =>
-            {
-                foreach (var (index, target) in group)
-                {
-                    progress?.Invoke($"{target.Destination.Name} <- {target.Request.Audience}: planning");
-                    var report = (await sync.RunAsync([target], runId, ct))[0];
-                    progress?.Invoke(Done(report));
-                    results[index] = new PairResult(pairs[index], report.Plan, report, null, null);
-                }
-            }, ct));
-            await Task.WhenAll(runs);
-            if (sandbox is not null)
-            {
-                foreach (var (index, _) in targets) results[index] = results[index]! with { SandboxMembers = sandbox.Members(pairs[index]) };
-            }
+            await SendAsync(lake, ledger, sandbox, [.. ready.Select(i => (i, pairs[i]))], results, runId, environment, progress, ct);
         }
 
         var outcome = new SyncOutcome(runId, options, results.Select(r => r!).ToList(), skipped);
         Observer.Value?.Invoke(outcome);
         return outcome;
+    }
+
+    /// <summary>
+    /// Builds every destination first (a missing secret stops the run with nothing sent), then runs the destinations at
+    /// once and each destination's audiences one after the other; results land at the pairs' indexes.
+    /// </summary>
+    private static async Task SendAsync(LakeSession lake, SyncLedger ledger, SandboxSet? sandbox, IReadOnlyList<(int Index, SyncPair Pair)> ready, PairResult?[] results,
+        string runId, Func<string, string?> environment, Action<string>? progress, CancellationToken ct)
+    {
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var factory = new DestinationFactory(http, sandbox?.Environment(environment) ?? environment);
+        var targets = ready.Select(r =>
+        {
+            var definition = sandbox?.Start(r.Pair) ?? r.Pair.Destination;
+            var destination = factory.Create(definition);
+            return (r.Index, r.Pair, Target: new SyncTarget(progress is null ? destination : new ProgressDestination(destination, progress), r.Pair.Request(definition)));
+        }).ToList();
+        var sync = new AudienceSync(new SyncPlanner(lake.Engine, ledger), new SyncExecutor(ledger));
+        var runs = targets.GroupBy(t => t.Pair.Destination.Name).Select(group => Task.Run(async () =>
+        {
+            foreach (var (index, pair, target) in group)
+            {
+                progress?.Invoke($"{target.Destination.Name} <- {target.Request.Audience}: planning");
+                var report = (await sync.RunAsync([target], runId, ct))[0];
+                progress?.Invoke(Done(report));
+                results[index] = new PairResult(pair, report.Plan, report, null, sandbox?.Members(pair));
+            }
+        }, ct));
+        await Task.WhenAll(runs);
     }
 
     private static async Task<PairResult> PlanAsync(SyncPlanner planner, SyncPair pair, CancellationToken ct)

@@ -161,6 +161,13 @@ public static class CdpApp
                     .WithExample("audiences", "overlap", "--format", "json");
             });
 
+            config.AddCommand<SyncCommand>("sync")
+                .WithDescription("Sends each destination of cdp.yml the changes to its audiences since the last sync: members with the channel's consent, outside holdouts. Outcomes go to gold.sync_ledger; an interrupted run resumes without sending anyone twice.")
+                .WithExample("sync")
+                .WithExample("sync", "crm_webhook", "--dry-run")
+                .WithExample("sync", "--audience", "vip", "--format", "json")
+                .WithExample("sync", "crm_webhook", "tills", "--sandbox");
+
             config.AddCommand<ProfileCommand>("profile")
                 .WithDescription("Resolves any identifier (phone, e-mail, customer number, loyalty card...) to the person's golden profile, traits, scores and latest cart across devices.")
                 .WithExample("profile", "0612345678")

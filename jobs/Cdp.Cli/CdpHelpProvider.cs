@@ -17,6 +17,12 @@ internal sealed class CdpHelpProvider(ICommandAppSettings settings) : HelpProvid
         (ExitCodes.Cancelled, "interrupted (Ctrl+C)"),
     ];
 
+    /// <summary>Codes only some commands return, listed on their own help pages.</summary>
+    private static readonly Dictionary<string, (int Code, string Meaning)[]> CommandCodes = new(StringComparer.Ordinal)
+    {
+        ["sync"] = [(ExitCodes.SyncIncomplete, "a destination failed or was disabled, or records are pending; re-running resumes")],
+    };
+
     /// <summary>A branch that runs a default command (<c>cdp demo</c>) shows that command's options, which it accepts.</summary>
     public override IEnumerable<IRenderable> GetOptions(ICommandModel model, ICommandInfo? command)
         => command is { IsBranch: true, DefaultCommand: { } defaultCommand }
@@ -26,7 +32,8 @@ internal sealed class CdpHelpProvider(ICommandAppSettings settings) : HelpProvid
     public override IEnumerable<IRenderable> GetFooter(ICommandModel model, ICommandInfo? command)
     {
         var grid = new Grid().AddColumn(new GridColumn().PadLeft(4).PadRight(4)).AddColumn();
-        foreach (var (code, meaning) in Codes) grid.AddRow(new Text(code.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Text(meaning));
+        var codes = command is not null && CommandCodes.TryGetValue(command.Name, out var own) ? Codes.Concat(own).OrderBy(c => c.Code) : Codes.AsEnumerable();
+        foreach (var (code, meaning) in codes) grid.AddRow(new Text(code.ToString(System.Globalization.CultureInfo.InvariantCulture)), new Text(meaning));
         return [.. base.GetFooter(model, command), Text.NewLine, new Text("EXIT CODES:", new Style(decoration: Decoration.Bold)), Text.NewLine, grid];
     }
 }

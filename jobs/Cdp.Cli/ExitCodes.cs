@@ -14,6 +14,9 @@ public static class ExitCodes
     /// <summary>Another writer changed the table in a way that conflicts; re-running is safe.</summary>
     public const int Conflict = 3;
 
+    /// <summary><c>cdp sync</c>: a destination failed or was disabled, or records are still pending; re-running resumes.</summary>
+    public const int SyncIncomplete = 4;
+
     /// <summary>Interrupted (Ctrl+C).</summary>
     public const int Cancelled = 130;
 }

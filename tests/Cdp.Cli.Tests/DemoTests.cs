@@ -52,7 +52,7 @@ public sealed class DemoTests : IDisposable
 
         var steps = first["steps"]!.AsArray().ToDictionary(s => (string)s!["step"]!, s => (string)s!["result"]!);
         Assert.Equal(["generate the brand", "ingest the silos", "build staging and identity edges", "resolve identities", "build profiles and traits",
-            "train the ML models", "score and segment customers", "evaluate on a holdout", "build audiences"], steps.Keys.ToList());
+            "train the ML models", "score and segment customers", "evaluate on a holdout", "build audiences", "sync audiences (sandbox)"], steps.Keys.ToList());
         Assert.StartsWith("churn v1 ", steps["train the ML models"], StringComparison.Ordinal);
         Assert.StartsWith("300 people", steps["generate the brand"], StringComparison.Ordinal);
         Assert.Contains("12 sources", steps["ingest the silos"], StringComparison.Ordinal);

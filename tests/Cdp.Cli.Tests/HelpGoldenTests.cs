@@ -37,6 +37,7 @@ public sealed class HelpGoldenTests
     [InlineData("cdp-audiences-ls-help.txt", "audiences", "ls", "--help")]
     [InlineData("cdp-audiences-show-help.txt", "audiences", "show", "--help")]
     [InlineData("cdp-audiences-overlap-help.txt", "audiences", "overlap", "--help")]
+    [InlineData("cdp-sync-help.txt", "sync", "--help")]
     public async Task Help_matches_the_golden_file(string golden, params string[] args)
     {
         var r = (await CdpCli.RunAsync(args)).Succeeded();
@@ -74,6 +75,7 @@ public sealed class HelpGoldenTests
     [InlineData("audiences", "ls", "--help")]
     [InlineData("audiences", "show", "--help")]
     [InlineData("audiences", "overlap", "--help")]
+    [InlineData("sync", "--help")]
     [InlineData("identity", "run", "--help")]
     [InlineData("identity", "explain", "--help")]
     [InlineData("profile", "--help")]

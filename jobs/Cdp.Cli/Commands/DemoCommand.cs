@@ -126,6 +126,7 @@ public sealed class DemoCommand(IAnsiConsole console) : CdpCommand<DemoSettings>
         }
 
         // 7. Audiences: every audience of cdp.yml, contactable per channel under the consents, holdouts set aside.
+        var audiencesBuilt = false;
         if (resolved.Published && gold.Summary.Succeeded)
         {
             clock.Restart();
@@ -134,6 +135,16 @@ public sealed class DemoCommand(IAnsiConsole console) : CdpCommand<DemoSettings>
             Done(new Step("build audiences", string.Join(", ", build.Audiences.Select(a =>
                 string.Create(CultureInfo.InvariantCulture, $"{a.Audience} {a.Members:N0} ({a.Holdouts:N0} held out, email {a.ContactableEmail:N0}, sms {a.ContactableSms:N0}, ads {a.ContactableAds:N0})"))),
                 clock.Elapsed.TotalSeconds));
+            audiencesBuilt = true;
+        }
+
+        // 8. Sync: every destination of cdp.yml against local stand-ins (no real platform is called).
+        DemoSync? sync = null;
+        if (audiencesBuilt)
+        {
+            clock.Restart();
+            sync = await WithStatusAsync(settings, "Syncing the audiences to local stand-ins...", () => DemoSync.RunAsync(lake, project.RootDirectory, lakeUri, cancellationToken));
+            Done(new Step("sync audiences (sandbox)", sync.Describe(), clock.Elapsed.TotalSeconds));
         }
 
         var zones = await ZonesAsync(lake, lakeUri, cancellationToken);
@@ -141,8 +152,8 @@ public sealed class DemoCommand(IAnsiConsole console) : CdpCommand<DemoSettings>
         var truth = Path.Combine(data, "truth", "records.csv");
         if (resolved.Published && File.Exists(truth)) quality = [.. quality, .. await IdentityFiguresAsync(lake, truth, cancellationToken)];
         if (ml is not null) quality = [.. quality, .. ml.Figures()];
-        Print(printer, steps, zones, quality, ml, lakeUri);
-        return ingest.Succeeded && staging.Summary.Succeeded && resolved.Published && gold.Summary.Succeeded ? ExitCodes.Success : ExitCodes.Failure;
+        Print(printer, steps, zones, quality, ml, sync, lakeUri);
+        return ingest.Succeeded && staging.Summary.Succeeded && resolved.Published && gold.Summary.Succeeded && (sync?.Succeeded ?? true) ? ExitCodes.Success : ExitCodes.Failure;
     }
 
     private Task<RunOutcome> BuildAsync(DemoSettings settings, LakeSession lake, ModelingRequest request, string status, CancellationToken ct)
@@ -225,7 +236,7 @@ public sealed class DemoCommand(IAnsiConsole console) : CdpCommand<DemoSettings>
     }
 
     private void Print(Output.Printer printer, List<Step> steps, IReadOnlyList<(string Zone, int Tables, long Rows)> zones, IReadOnlyList<(string Figure, string Value)> quality,
-        DemoMl? ml, string lakeUri)
+        DemoMl? ml, DemoSync? sync, string lakeUri)
     {
         if (printer.IsJson)
         {
@@ -236,11 +247,13 @@ public sealed class DemoCommand(IAnsiConsole console) : CdpCommand<DemoSettings>
                 ["zones"] = new JsonObject(zones.Select(z => KeyValuePair.Create(z.Zone, (JsonNode?)new JsonObject { ["tables"] = z.Tables, ["rows"] = z.Rows }))),
                 ["quality"] = new JsonObject(quality.Select(q => KeyValuePair.Create(q.Figure, (JsonNode?)q.Value))),
                 ["ml"] = ml?.Json(),
+                ["sync"] = sync?.Json(),
             });
             return;
         }
         printer.Rows(["zone", "tables", "rows"], zones.Select(z => (IReadOnlyList<object?>)[z.Zone, z.Tables, z.Rows]));
         printer.Rows(["quality", "value"], quality.Select(q => (IReadOnlyList<object?>)[q.Figure, q.Value]));
+        sync?.Print(printer);
         Console.MarkupLine($"Total {steps.Sum(s => s.Seconds):0.#} s. The lake is [bold]{Markup.Escape(lakeUri)}[/]; try: cdp sql \"SELECT * FROM stg_crm_customers LIMIT 5\"");
     }
 }

@@ -1,0 +1,191 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Cdp.Activation.Configuration;
+using Cdp.Activation.Destinations;
+using Cdp.Activation.Sandbox;
+
+namespace Cdp.Cli.Sync;
+
+/// <summary>
+/// The local stand-ins of a <c>--sandbox</c> run: one per (destination, audience), since a platform keeps each
+/// audience apart. Each destination is pointed at its stand-in with credentials generated for this run (an overlay on
+/// the environment: nothing is set in the process, real credentials are never used), and the run's ledger lives in
+/// the sandbox's temp folder, so a rehearsal never makes the real ledger believe a platform holds anyone. Disposing
+/// stops the stand-ins and deletes the folder.
+/// </summary>
+internal sealed class SandboxSet : IAsyncDisposable
+{
+    /// <summary>Starts the stand-in of one pair and says where the destination now points.</summary>
+    private delegate SandboxInstance Starter(DestinationDefinition destination, string audience, SandboxSet sandbox);
+
+    // One line per destination type that has a local stand-in.
+    private static readonly Dictionary<DestinationType, Starter> Starters = new()
+    {
+        [DestinationType.Webhook] = WebhookSandbox.Start,
+        [DestinationType.FileDrop] = FileDropSandbox.Start,
+    };
+
+    private readonly Dictionary<string, string> _credentials = new(StringComparer.Ordinal);
+    private readonly Dictionary<SyncPair, SandboxInstance> _instances = [];
+
+    public SandboxSet()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "cdp-sandbox", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Root);
+    }
+
+    /// <summary>The run's temp folder: its ledger (gold/sync_ledger) and file drops (drops/&lt;destination&gt;).</summary>
+    public string Root { get; }
+
+    /// <summary>Why a sandbox run cannot include the destination, or null when it can.</summary>
+    public static string? Unavailable(DestinationDefinition destination)
+    {
+        // In a sandbox a drop to blob storage lands in a local folder, so only the format matters.
+        var local = destination is FileDropDefinition drop ? drop with { Location = Path.GetTempPath() } : destination;
+        return DestinationFactory.Unavailable(local)
+               ?? (Starters.ContainsKey(destination.Type) ? null : $"no local stand-in for {destination.TypeName} destinations in this build");
+    }
+
+    /// <summary>Starts the pair's stand-in; returns the destination pointed at it.</summary>
+    public DestinationDefinition Start(SyncPair pair)
+    {
+        if (Unavailable(pair.Destination) is { } reason) throw new SyncException($"destination '{pair.Destination.Name}': {reason}");
+        var instance = Starters[pair.Destination.Type](pair.Destination, pair.Audience.Name, this);
+        _instances[pair] = instance;
+        return instance.Destination;
+    }
+
+    /// <summary>The environment with this run's generated credentials first.</summary>
+    public Func<string, string?> Environment(Func<string, string?> fallback) => name => _credentials.TryGetValue(name, out var value) ? value : fallback(name);
+
+    /// <summary>What the pair's stand-in holds now: person id to fields.</summary>
+    public IReadOnlyDictionary<long, IReadOnlyDictionary<string, string?>> Members(SyncPair pair) => _instances[pair].Members();
+
+    /// <summary>A credential generated once per run and variable (every audience of a destination shares it).</summary>
+    private string Credential(string variable, Func<string> generate)
+    {
+        if (!_credentials.TryGetValue(variable, out var value)) _credentials[variable] = value = generate();
+        return value;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var instance in _instances.Values) await instance.DisposeAsync();
+        _instances.Clear();
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // a file still open for a moment; the temp folder is cleaned later
+        }
+    }
+
+    private abstract class SandboxInstance(DestinationDefinition destination) : IAsyncDisposable
+    {
+        public DestinationDefinition Destination { get; } = destination;
+
+        public abstract IReadOnlyDictionary<long, IReadOnlyDictionary<string, string?>> Members();
+
+        public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    /// <summary>A Standard Webhooks receiver enforcing the destination's batch size, with room above its request rate.</summary>
+    private sealed class WebhookSandbox(WebhookDefinition destination, WebhookContractServer server) : SandboxInstance(destination)
+    {
+        public static SandboxInstance Start(DestinationDefinition destination, string audience, SandboxSet sandbox)
+        {
+            var webhook = (WebhookDefinition)destination;
+            var secret = sandbox.Credential(webhook.SecretVariable, () => StandardWebhookSignature.SecretPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+            var limits = webhook.Limits;
+            var server = new WebhookContractServer(secret, limits.MaxBatchSize, (int)Math.Ceiling(limits.RequestsPerSecond * 2) + limits.MaxConcurrency);
+            return new WebhookSandbox(webhook with { Url = server.Endpoint }, server);
+        }
+
+        public override IReadOnlyDictionary<long, IReadOnlyDictionary<string, string?>> Members()
+            => server.Members.ToDictionary(kv => kv.Key, kv => (IReadOnlyDictionary<string, string?>)new Dictionary<string, string?>(kv.Value));
+
+        public override ValueTask DisposeAsync() => server.DisposeAsync();
+    }
+
+    /// <summary>A drop folder in the sandbox; its members are the drops replayed in order (adds and updates hold, removes leave).</summary>
+    private sealed class FileDropSandbox(FileDropDefinition destination, string audience) : SandboxInstance(destination)
+    {
+        public static SandboxInstance Start(DestinationDefinition destination, string audience, SandboxSet sandbox)
+            => new FileDropSandbox((FileDropDefinition)destination with { Location = Path.Combine(sandbox.Root, "drops", destination.Name) }, audience);
+
+        public override IReadOnlyDictionary<long, IReadOnlyDictionary<string, string?>> Members()
+        {
+            var drop = (FileDropDefinition)Destination;
+            var folder = new FileDropDestination(new FileDropOptions(drop.Name, drop.Channel, drop.Location, drop.Limits)).AudienceFolder(audience);
+            var members = new Dictionary<long, IReadOnlyDictionary<string, string?>>();
+            if (!Directory.Exists(folder)) return members;
+            var manifests = Directory.EnumerateFiles(folder, "*.manifest.json").Select(Manifest)
+                .OrderBy(m => m.CreatedAt, StringComparer.Ordinal).ThenBy(m => m.BatchId, StringComparer.Ordinal);
+            foreach (var manifest in manifests)
+            {
+                var rows = CsvRows(File.ReadAllText(Path.Combine(folder, manifest.File), Encoding.UTF8));
+                var header = rows[0];
+                foreach (var row in rows.Skip(1))
+                {
+                    var personId = long.Parse(row[1]!, CultureInfo.InvariantCulture);
+                    if (row[0] == "remove") members.Remove(personId);
+                    else members[personId] = Enumerable.Range(2, header.Count - 2).ToDictionary(i => header[i]!, i => row[i]);
+                }
+            }
+            return members;
+        }
+
+        private static (string CreatedAt, string BatchId, string File) Manifest(string path)
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(path));
+            var m = doc.RootElement;
+            return (m.GetProperty("created_at").GetString()!, m.GetProperty("batch_id").GetString()!, m.GetProperty("file").GetString()!);
+        }
+
+        /// <summary>RFC 4180 rows as the drop writes them: every value quoted, an unquoted empty field is NULL.</summary>
+        private static List<List<string?>> CsvRows(string text)
+        {
+            var rows = new List<List<string?>>();
+            var row = new List<string?>();
+            var i = 0;
+            while (i < text.Length)
+            {
+                string? field = null;
+                if (text[i] == '"')
+                {
+                    var value = new StringBuilder();
+                    for (i++; i < text.Length; i++)
+                    {
+                        if (text[i] != '"') value.Append(text[i]);
+                        else if (i + 1 < text.Length && text[i + 1] == '"') value.Append(text[i++]);
+                        else break;
+                    }
+                    i++;
+                    field = value.ToString();
+                }
+                else
+                {
+                    var end = text.IndexOfAny([',', '\r', '\n'], i);
+                    end = end < 0 ? text.Length : end;
+                    if (end > i) field = text[i..end];
+                    i = end;
+                }
+                row.Add(field);
+                if (i < text.Length && text[i] == ',')
+                {
+                    i++;
+                    continue;
+                }
+                if (i < text.Length && text[i] == '\r') i++;
+                if (i < text.Length && text[i] == '\n') i++;
+                rows.Add(row);
+                row = [];
+            }
+            return rows;
+        }
+    }
+}

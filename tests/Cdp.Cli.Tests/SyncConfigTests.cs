@@ -1,4 +1,5 @@
 using Cdp.Activation.Configuration;
+using Cdp.Activation.Destinations;
 using Cdp.Cli.Sync;
 using Cdp.Cli.Tests.Support;
 
@@ -100,12 +101,31 @@ public sealed class SyncConfigTests : IDisposable
     }
 
     [Fact]
-    public async Task A_destination_type_this_build_cannot_reach_is_an_error_before_anything_is_read_or_sent()
+    public async Task Every_shipped_destination_builds_its_connector_and_a_missing_secret_names_the_variable()
     {
-        var project = Project("  ads: {type: meta, audiences: [lookalike], ad_account_id: act_42, api_version: v23.0, token_env: META_TOKEN}\n");
-        var r = (await CdpCli.RunAsync("sync", "--project-dir", project)).Failed(ExitCodes.Failure);
-        Assert.Contains("destination 'ads': the meta destination type is not available in this build", r.Stderr, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(Path.Combine(project, "lake")), "nothing was written");
+        var shipped = SyncProject.Load(Cdp.Testing.RepositoryPaths.Root, null).Destinations.Destinations;
+        await using var engine = new Cdp.Engine.DuckDbEngine();
+        using var http = new HttpClient();
+        var secrets = new Dictionary<string, string>
+        {
+            ["CDP_CRM_WEBHOOK_SECRET"] = "whsec_" + Convert.ToBase64String(new byte[32]),
+            ["CDP_META_TOKEN"] = "token", ["CDP_GOOGLE_TOKEN"] = "token", ["CDP_MAILCHIMP_API_KEY"] = "0123456789abcdef-us6",
+        };
+        var factory = new DestinationFactory(http, name => secrets.GetValueOrDefault(name), engine);
+        var built = shipped.ToDictionary(d => d.Name, d => factory.Create(d).GetType().Name);
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["crm_webhook"] = "WebhookDestination", ["tills"] = "FileDropDestination", ["meta_ads"] = "MetaDestination",
+            ["google_ads"] = "GoogleDataManagerDestination", ["mailchimp"] = "MailchimpDestination",
+        }, built);
+
+        foreach (var destination in shipped.Where(d => d.Name != "tills"))
+        {
+            var withoutSecrets = new DestinationFactory(http, _ => null, engine);
+            var e = Assert.Throws<SyncException>(() => withoutSecrets.Create(destination));
+            Assert.Contains($"destination '{destination.Name}': the environment variable CDP_", e.Message, StringComparison.Ordinal);
+            Assert.Contains("is not set", e.Message, StringComparison.Ordinal);
+        }
     }
 
     /// <summary>The repository's cdp.yml: every shipped destination parses into its typed definition with the type's defaults.</summary>

@@ -1,5 +1,10 @@
 using Cdp.Activation.Configuration;
 using Cdp.Activation.Destinations;
+using Cdp.Activation.Destinations.Google;
+using Cdp.Activation.Destinations.Mailchimp;
+using Cdp.Activation.Destinations.Meta;
+using Cdp.Engine;
+using Cdp.Lake.Storage;
 
 namespace Cdp.Cli.Sync;
 
@@ -8,46 +13,75 @@ namespace Cdp.Cli.Sync;
 /// <paramref name="environment"/> (never from the file) and checked here, before anything is sent.
 /// </summary>
 /// <param name="http">Shared by the HTTP destinations; its own timeout should be infinite (attempt timeouts are the executor's).</param>
-internal sealed class DestinationFactory(HttpClient http, Func<string, string?> environment)
+/// <param name="engine">Encodes Parquet file drops.</param>
+internal sealed class DestinationFactory(HttpClient http, Func<string, string?> environment, DuckDbEngine engine)
 {
-    /// <summary>Why this build cannot sync to the destination, or null when it can.</summary>
+    /// <summary>Meta's Graph API root when cdp.yml gives no base_url.</summary>
+    public static readonly Uri MetaGraphApi = new("https://graph.facebook.com/");
+
+    /// <summary>Why this build cannot sync to the destination, or null when it can (every type can, today).</summary>
     public static string? Unavailable(DestinationDefinition destination) => destination switch
     {
-        WebhookDefinition => null,
-        FileDropDefinition { Format: FileDropFormat.Parquet } => "parquet file drops are not available in this build (use format: csv)",
-        FileDropDefinition { IsRemote: true } => "file drops to blob storage (az://, abfss://) are not available in this build (use a local folder)",
-        FileDropDefinition => null,
+        WebhookDefinition or FileDropDefinition or MetaDefinition or GoogleDataManagerDefinition or MailchimpDefinition => null,
         _ => $"the {destination.TypeName} destination type is not available in this build",
     };
 
-    /// <exception cref="SyncException">The type is not available, or a secret's environment variable is not set.</exception>
+    /// <exception cref="SyncException">The type is not available, or a secret's environment variable is not set or unusable.</exception>
     public IDestination Create(DestinationDefinition destination)
     {
         if (Unavailable(destination) is { } reason) throw new SyncException($"destination '{destination.Name}': {reason}");
-        return destination switch
+        try
         {
-            WebhookDefinition webhook => Webhook(webhook),
-            FileDropDefinition drop => FileDrop(drop),
-            _ => throw new InvalidOperationException($"Bug: destination type {destination.TypeName} is available but has no constructor."),
-        };
+            return destination switch
+            {
+                WebhookDefinition webhook => Webhook(webhook),
+                FileDropDefinition drop => FileDrop(drop),
+                MetaDefinition meta => Meta(meta),
+                GoogleDataManagerDefinition google => Google(google),
+                MailchimpDefinition mailchimp => Mailchimp(mailchimp),
+                _ => throw new InvalidOperationException($"Bug: destination type {destination.TypeName} is available but has no constructor."),
+            };
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException && e is not SyncException)
+        {
+            // The connectors' own checks (a malformed secret, a limit above the platform's) name the destination, never the secret.
+            throw new SyncException($"destination '{destination.Name}': {e.Message.Split(" (Parameter", 2)[0]}");
+        }
     }
 
     private WebhookDestination Webhook(WebhookDefinition d)
     {
         RequireSecret(d, d.SecretVariable, "its signing secret, whsec_...");
-        try
-        {
-            return new WebhookDestination(new WebhookOptions(d.Name, d.Channel, d.Url, d.SecretVariable, d.Limits), http, environment);
-        }
-        catch (ArgumentException e)
-        {
-            throw new SyncException($"destination '{d.Name}': the secret in {d.SecretVariable} is unusable: {e.Message.Split(" (Parameter", 2)[0]}");
-        }
+        return new WebhookDestination(new WebhookOptions(d.Name, d.Channel, d.Url, d.SecretVariable, d.Limits), http, environment);
     }
 
-    // The one place that knows how a file drop reaches its folder (to become an object store for az:// and abfss://).
-    private static FileDropDestination FileDrop(FileDropDefinition d)
-        => new(new FileDropOptions(d.Name, d.Channel, d.Location, d.Limits));
+    // The one place that knows how a file drop reaches its folder or container.
+    private FileDropDestination FileDrop(FileDropDefinition d)
+    {
+        var options = d.IsRemote
+            ? new FileDropOptions(d.Name, d.Channel, ObjectStoreResolver.Resolve(d.Location, environment), d.Limits)
+            : FileDropOptions.Local(d.Name, d.Channel, d.Location, d.Limits);
+        return new FileDropDestination(options with { Format = d.Format }, d.Format == FileDropFormat.Parquet ? engine : null);
+    }
+
+    private MetaDestination Meta(MetaDefinition d)
+    {
+        RequireSecret(d, d.TokenVariable, "a Marketing API access token");
+        return new MetaDestination(new MetaOptions(d.Name, d.BaseUri ?? MetaGraphApi, d.ApiVersion, d.AdAccountId, d.TokenVariable, d.Limits), http, environment);
+    }
+
+    private GoogleDataManagerDestination Google(GoogleDataManagerDefinition d)
+    {
+        RequireSecret(d, d.TokenVariable, "an OAuth access token for the Data Manager API");
+        return new GoogleDataManagerDestination(new GoogleDataManagerOptions(d.Name, d.BaseUri ?? GoogleDataManagerOptions.ProductionBaseUri, d.OperatingAccountId,
+            d.ProductDestinationId, d.TokenVariable, d.Limits), http, environment);
+    }
+
+    private MailchimpDestination Mailchimp(MailchimpDefinition d)
+    {
+        RequireSecret(d, d.ApiKeyVariable, "a Marketing API key, <key>-<data centre>");
+        return new MailchimpDestination(new MailchimpOptions(d.Name, d.ListId, d.ApiKeyVariable, d.Limits) { BaseUri = d.BaseUri }, http, environment);
+    }
 
     private void RequireSecret(DestinationDefinition d, string variable, string what)
     {

@@ -25,6 +25,9 @@ internal sealed class SandboxSet : IAsyncDisposable
     {
         [DestinationType.Webhook] = WebhookSandbox.Start,
         [DestinationType.FileDrop] = FileDropSandbox.Start,
+        [DestinationType.Meta] = MetaSandbox.Start,
+        [DestinationType.GoogleDataManager] = GoogleSandbox.Start,
+        [DestinationType.Mailchimp] = MailchimpSandbox.Start,
     };
 
     private readonly Dictionary<string, string> _credentials = new(StringComparer.Ordinal);
@@ -60,8 +63,8 @@ internal sealed class SandboxSet : IAsyncDisposable
     /// <summary>The environment with this run's generated credentials first.</summary>
     public Func<string, string?> Environment(Func<string, string?> fallback) => name => _credentials.TryGetValue(name, out var value) ? value : fallback(name);
 
-    /// <summary>What the pair's stand-in holds now: person id to fields.</summary>
-    public IReadOnlyDictionary<long, IReadOnlyDictionary<string, string?>> Members(SyncPair pair) => _instances[pair].Members();
+    /// <summary>What the pair's stand-in holds now.</summary>
+    public SandboxState State(SyncPair pair) => _instances[pair].State();
 
     /// <summary>A credential generated once per run and variable (every audience of a destination shares it).</summary>
     private string Credential(string variable, Func<string> generate)
@@ -88,7 +91,7 @@ internal sealed class SandboxSet : IAsyncDisposable
     {
         public DestinationDefinition Destination { get; } = destination;
 
-        public abstract IReadOnlyDictionary<long, IReadOnlyDictionary<string, string?>> Members();
+        public abstract SandboxState State();
 
         public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
@@ -105,8 +108,8 @@ internal sealed class SandboxSet : IAsyncDisposable
             return new WebhookSandbox(webhook with { Url = server.Endpoint }, server);
         }
 
-        public override IReadOnlyDictionary<long, IReadOnlyDictionary<string, string?>> Members()
-            => server.Members.ToDictionary(kv => kv.Key, kv => (IReadOnlyDictionary<string, string?>)new Dictionary<string, string?>(kv.Value));
+        public override SandboxState State()
+            => SandboxState.OfMembers(server.Members.ToDictionary(kv => kv.Key, kv => (IReadOnlyDictionary<string, string?>)new Dictionary<string, string?>(kv.Value)));
 
         public override ValueTask DisposeAsync() => server.DisposeAsync();
     }
@@ -117,16 +120,21 @@ internal sealed class SandboxSet : IAsyncDisposable
         public static SandboxInstance Start(DestinationDefinition destination, string audience, SandboxSet sandbox)
             => new FileDropSandbox((FileDropDefinition)destination with { Location = Path.Combine(sandbox.Root, "drops", destination.Name) }, audience);
 
-        public override IReadOnlyDictionary<long, IReadOnlyDictionary<string, string?>> Members()
+        public override SandboxState State() => SandboxState.OfMembers(Members());
+
+        private Dictionary<long, IReadOnlyDictionary<string, string?>> Members()
         {
             var drop = (FileDropDefinition)Destination;
-            var folder = new FileDropDestination(new FileDropOptions(drop.Name, drop.Channel, drop.Location, drop.Limits)).AudienceFolder(audience);
+            var prefix = new FileDropDestination(FileDropOptions.Local(drop.Name, drop.Channel, drop.Location, drop.Limits)).AudiencePrefix(audience);
+            var folder = Path.Combine(drop.Location, prefix.Replace('/', Path.DirectorySeparatorChar));
             var members = new Dictionary<long, IReadOnlyDictionary<string, string?>>();
             if (!Directory.Exists(folder)) return members;
             var manifests = Directory.EnumerateFiles(folder, "*.manifest.json").Select(Manifest)
                 .OrderBy(m => m.CreatedAt, StringComparer.Ordinal).ThenBy(m => m.BatchId, StringComparer.Ordinal);
             foreach (var manifest in manifests)
             {
+                if (!manifest.File.EndsWith(".csv", StringComparison.Ordinal))
+                    throw new SyncException($"destination '{drop.Name}': the sandbox replays CSV drops only, not {manifest.File}");
                 var rows = CsvRows(File.ReadAllText(Path.Combine(folder, manifest.File), Encoding.UTF8));
                 var header = rows[0];
                 foreach (var row in rows.Skip(1))
@@ -188,4 +196,79 @@ internal sealed class SandboxSet : IAsyncDisposable
             return rows;
         }
     }
+
+    /// <summary>A token generated for this run (platform tokens are opaque strings).</summary>
+    private string Token(string variable) => Credential(variable, () => "sandbox-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
+
+    /// <summary>Meta's Graph API for one ad account; the audience is the Custom Audience of the CDP audience's name.</summary>
+    private sealed class MetaSandbox(MetaDefinition destination, MetaContractServer server, string audience) : SandboxInstance(destination)
+    {
+        public static SandboxInstance Start(DestinationDefinition destination, string audience, SandboxSet sandbox)
+        {
+            var meta = (MetaDefinition)destination;
+            var server = new MetaContractServer(sandbox.Token(meta.TokenVariable), meta.AdAccountId, RoomAbove(meta.Limits), apiVersion: meta.ApiVersion);
+            return new MetaSandbox(meta with { BaseUri = server.BaseUri }, server, audience);
+        }
+
+        public override SandboxState State()
+            => SandboxState.OfKeys(server.PeopleIn(audience), "meta_email_sha256", server.MembersOf(audience), server.EverReceivedEmails);
+
+        public override ValueTask DisposeAsync() => server.DisposeAsync();
+    }
+
+    /// <summary>Google's Data Manager API for one account and user list.</summary>
+    private sealed class GoogleSandbox(GoogleDataManagerDefinition destination, GoogleDataManagerContractServer server) : SandboxInstance(destination)
+    {
+        public static SandboxInstance Start(DestinationDefinition destination, string audience, SandboxSet sandbox)
+        {
+            var google = (GoogleDataManagerDefinition)destination;
+            var server = new GoogleDataManagerContractServer(sandbox.Token(google.TokenVariable), google.OperatingAccountId, [google.ProductDestinationId], RoomAbove(google.Limits));
+            return new GoogleSandbox(google with { BaseUri = server.BaseUri }, server);
+        }
+
+        public override SandboxState State()
+        {
+            var list = server.UserLists[((GoogleDataManagerDefinition)Destination).ProductDestinationId];
+            var emails = list.Values.SelectMany(ids => ids).Where(id => id.StartsWith("email:", StringComparison.Ordinal)).Select(id => id["email:".Length..]);
+            return SandboxState.OfKeys(list.Count, "google_email_sha256", emails, server.EverReceivedEmailHashes);
+        }
+
+        public override ValueTask DisposeAsync() => server.DisposeAsync();
+    }
+
+    /// <summary>Mailchimp's Marketing API for one list; the audience is the static segment (tag) of its name.</summary>
+    private sealed class MailchimpSandbox(MailchimpDefinition destination, MailchimpContractServer server, string audience) : SandboxInstance(destination)
+    {
+        public static SandboxInstance Start(DestinationDefinition destination, string audience, SandboxSet sandbox)
+        {
+            var mailchimp = (MailchimpDefinition)destination;
+            var key = sandbox.Credential(mailchimp.ApiKeyVariable, () => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) + "-us1");
+            var server = new MailchimpContractServer(key, mailchimp.ListId, RoomAbove(mailchimp.Limits));
+            return new MailchimpSandbox(mailchimp with { BaseUri = server.BaseUri }, server, audience);
+        }
+
+        public override SandboxState State()
+        {
+            var emails = server.SegmentEmails(audience);
+            return SandboxState.OfKeys(emails.Count, "email", emails, server.EverReceived);
+        }
+
+        public override ValueTask DisposeAsync() => server.DisposeAsync();
+    }
+
+    /// <summary>A stand-in's request rate: the destination's own, with room for its jitter (a platform's quota is never the client's exact pace).</summary>
+    private static int RoomAbove(DestinationLimits limits) => (int)Math.Ceiling(limits.RequestsPerSecond * 2) + limits.MaxConcurrency;
+}
+
+/// <summary>
+/// What a stand-in holds at the end of a sandbox run: how many members, and either the members by person id (webhook,
+/// file drop) or the platform's keys (hashed or plain emails, <paramref name="KeyKind"/>) held and ever received.
+/// </summary>
+internal sealed record SandboxState(int Count, IReadOnlyDictionary<long, IReadOnlyDictionary<string, string?>>? Members, string? KeyKind,
+    IReadOnlySet<string>? HeldKeys, IReadOnlySet<string>? ReceivedKeys)
+{
+    public static SandboxState OfMembers(IReadOnlyDictionary<long, IReadOnlyDictionary<string, string?>> members) => new(members.Count, members, null, null, null);
+
+    public static SandboxState OfKeys(int count, string kind, IEnumerable<string> held, IEnumerable<string> received)
+        => new(count, null, kind, held.ToHashSet(StringComparer.Ordinal), received.ToHashSet(StringComparer.Ordinal));
 }

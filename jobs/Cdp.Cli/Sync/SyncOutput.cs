@@ -31,7 +31,7 @@ internal static class SyncOutput
         return
         [
             r.Pair.Destination.Name, r.Pair.Audience.Name, report is null ? null : r.Sent, report?.Accepted, report?.Rejected, .. reasons ? [TopReasons(r)] : Array.Empty<object?>(),
-            report?.Pending, r.Plan?.ExcludedNoConsent, r.Plan?.ExcludedHoldout, report?.Requests, r.Status, .. sandbox ? [r.SandboxMembers?.Count] : Array.Empty<object?>(),
+            report?.Pending, r.Plan?.ExcludedNoConsent, r.Plan?.ExcludedHoldout, report?.Requests, r.Status, .. sandbox ? [r.Sandbox?.Count] : Array.Empty<object?>(),
         ];
     }
 
@@ -82,7 +82,7 @@ internal static class SyncOutput
         o["excluded_holdout"] = r.Plan?.ExcludedHoldout;
         o["requests"] = report?.Requests;
         o["disabled"] = report?.Disabled;
-        if (options.Sandbox) o["sandbox_members"] = r.SandboxMembers?.Count;
+        if (options.Sandbox) o["sandbox_members"] = r.Sandbox?.Count;
         return o;
     }
 

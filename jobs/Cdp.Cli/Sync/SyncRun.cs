@@ -21,7 +21,7 @@ internal sealed record SyncOptions(bool DryRun = false, bool Sandbox = false, bo
 /// planned or sent, and in a sandbox run what the stand-in holds at the end.
 /// </summary>
 internal sealed record PairResult(SyncPair Pair, SyncPlanCounts? Plan, SyncReport? Report, string? Error,
-    IReadOnlyDictionary<long, IReadOnlyDictionary<string, string?>>? SandboxMembers)
+    SandboxState? Sandbox)
 {
     /// <summary>Records the run tried to deliver (accepted, rejected or left pending).</summary>
     public long Sent => Report is null ? 0 : Report.Accepted + Report.Rejected + Report.Pending;
@@ -106,7 +106,7 @@ internal static class SyncRun
         string runId, Func<string, string?> environment, Action<string>? progress, CancellationToken ct)
     {
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        var factory = new DestinationFactory(http, sandbox?.Environment(environment) ?? environment);
+        var factory = new DestinationFactory(http, sandbox?.Environment(environment) ?? environment, lake.Engine);
         var targets = ready.Select(r =>
         {
             var definition = sandbox?.Start(r.Pair) ?? r.Pair.Destination;
@@ -121,7 +121,7 @@ internal static class SyncRun
                 progress?.Invoke($"{target.Destination.Name} <- {target.Request.Audience}: planning");
                 var report = (await sync.RunAsync([target], runId, ct))[0];
                 progress?.Invoke(Done(report));
-                results[index] = new PairResult(pair, report.Plan, report, null, sandbox?.Members(pair));
+                results[index] = new PairResult(pair, report.Plan, report, null, sandbox?.State(pair));
             }
         }, ct));
         await Task.WhenAll(runs);

@@ -79,13 +79,6 @@ public sealed record WebhookDefinition(string Name, IReadOnlyList<string> Audien
     public override DestinationType Type => DestinationType.Webhook;
 }
 
-/// <summary>How a file drop writes its files.</summary>
-public enum FileDropFormat
-{
-    Csv,
-    Parquet,
-}
-
 /// <summary>
 /// Files per audience and batch. <paramref name="Location"/> is an absolute local folder (a relative path in cdp.yml is
 /// resolved against the project folder) or a storage URI kept as written (<c>az://</c>, <c>abfss://</c>, ...), resolved

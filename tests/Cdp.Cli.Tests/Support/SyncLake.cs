@@ -78,6 +78,10 @@ public sealed class Membership(JsonArray rows)
     public Dictionary<long, string?> Intended(string audience, string channel)
         => Of(audience).Where(r => Consent(r, channel) && !Held(r)).ToDictionary(r => (long)r["person_id"]!, r => (string?)r["email"]);
 
+    /// <summary>The emails of the members a destination of <paramref name="channel"/> must never receive (no consent, or a holdout).</summary>
+    public IEnumerable<string> ExcludedEmails(string audience, string channel)
+        => Of(audience).Where(r => !Consent(r, channel) || Held(r)).Select(r => (string?)r["email"]).OfType<string>();
+
     /// <summary>Members without the channel's consent (outside holdouts), and members in a holdout.</summary>
     public (long NoConsent, long Holdout) Exclusions(string audience, string channel)
         => (Of(audience).LongCount(r => !Held(r) && !Consent(r, channel)), Of(audience).LongCount(Held));

@@ -81,6 +81,23 @@ public sealed class SyncCommandsTests(Demo2000Lake demo) : IDisposable
     }
 
     [Fact]
+    public async Task A_dry_run_plans_every_pair_by_priority_under_the_contact_caps()
+    {
+        // cdp.yml caps email at 2 contacts per 7 days. abandoned_cart (priority 40) goes to crm_webhook and mailchimp, so
+        // its members have used both before win_back (30) and replenishment_due (20) are planned.
+        var json = (await CdpCli.RunAsync("sync", "--dry-run", "--project-dir", demo.Project, "--format", "json")).Succeeded().JsonObject();
+        var plans = json["syncs"]!.AsArray().ToDictionary(s => ((string)s!["destination"]!, (string)s!["audience"]!), s => s!["plan"]!);
+        long Capped(string destination, string audience) => (long)plans[(destination, audience)]["excluded_cap"]!;
+        Assert.Equal(0, Capped("crm_webhook", "abandoned_cart"));
+        Assert.Equal(0, Capped("mailchimp", "abandoned_cart"));
+        Assert.True(Capped("crm_webhook", "win_back") + Capped("mailchimp", "win_back") + Capped("mailchimp", "replenishment_due") > 0, json.ToJsonString());
+        // Ads and the channel-less till export have no cap on these channels' contacts from email.
+        Assert.Equal(0, Capped("tills", "till_receipt"));
+        foreach (var plan in plans.Values)
+            Assert.Equal((long)plan["qualifying"]!, (long)plan["adds"]! + (long)plan["excluded_cap"]!);
+    }
+
+    [Fact]
     public async Task Ad_and_email_platforms_hold_exactly_the_consenting_members_and_never_receive_anyone_else()
     {
         SyncOutcome? observed = null;
@@ -97,7 +114,7 @@ public sealed class SyncCommandsTests(Demo2000Lake demo) : IDisposable
             var (audience, channel) = (result.Pair.Audience.Name, result.Pair.Destination.Channel);
             var state = result.Sandbox!;
             // Each platform's key for an email, computed here from its documented rules (not by the connectors' code).
-            Func<string, string?> key = state.KeyKind switch
+            Func<string, string> key = state.KeyKind switch
             {
                 "meta_email_sha256" => e => Sha256(e.Trim().ToLowerInvariant()),
                 "google_email_sha256" => e => Sha256(GoogleEmail(e)),
@@ -106,7 +123,11 @@ public sealed class SyncCommandsTests(Demo2000Lake demo) : IDisposable
             };
             var intended = membership.Intended(audience, channel).Values.OfType<string>().Select(key).ToHashSet();
             Assert.True(intended.Count > 30, $"{result.Pair.Destination.Name} <- {audience}: {intended.Count} members to send");
-            Assert.Equal(intended.Order(StringComparer.Ordinal), state.HeldKeys!.Order(StringComparer.Ordinal));
+            // Exactly the intended members, but for those the email contact cap held back (an audience of lower priority).
+            var capped = result.Plan!.ExcludedCap;
+            if (capped == 0) Assert.Equal(intended.Order(StringComparer.Ordinal), state.HeldKeys!.Order(StringComparer.Ordinal));
+            Assert.Subset(intended, state.HeldKeys!.ToHashSet());
+            Assert.True(state.HeldKeys!.Count >= intended.Count - capped, $"{result.Pair.Destination.Name} <- {audience}: {state.HeldKeys.Count} held, {intended.Count} intended, {capped} capped");
             // Nobody without the channel's consent, and nobody in a holdout, was ever in a payload.
             var excluded = membership.ExcludedEmails(audience, channel).Select(key).Where(k => !intended.Contains(k)).ToHashSet();
             Assert.True(excluded.Count > 0, $"{audience}: nobody to leave out on {channel}");
@@ -114,7 +135,7 @@ public sealed class SyncCommandsTests(Demo2000Lake demo) : IDisposable
         }
     }
 
-    private static string Sha256(string? text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text!)));
+    private static string Sha256(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
 
     /// <summary>Google's email rule: no whitespace, lowercase, and for gmail.com/googlemail.com no dots and no +suffix before the @.</summary>
     private static string GoogleEmail(string email)
@@ -290,7 +311,7 @@ public sealed class SyncCommandsTests(Demo2000Lake demo) : IDisposable
             Assert.Equal(["destination", "type", "audience", "channel", "status", "complete", "error", "plan", "sent", "accepted", "rejected", "rejection_reasons",
                 "pending", "excluded_no_consent", "excluded_holdout", "requests", "disabled"], s!.AsObject().Select(p => p.Key));
             Assert.Equal(["members", "qualifying", "excluded_no_consent", "excluded_holdout", "held", "adds", "updates", "removes", "unchanged", "skipped_rejected",
-                "recovered", "batches"], s["plan"]!.AsObject().Select(p => p.Key));
+                "recovered", "batches", "excluded_cap"], s["plan"]!.AsObject().Select(p => p.Key));
             Assert.Equal(("webhook", "email"), ((string)s["type"]!, (string)s["channel"]!));
             Assert.Empty(s["rejection_reasons"]!.AsObject());
         }

@@ -53,12 +53,12 @@ internal sealed record DemoSync(SyncOutcome? Outcome, string? Failure)
         var rows = Outcome.Pairs.Select(p => (IReadOnlyList<object?>)
         [
             p.Pair.Destination.Name, p.Pair.Audience.Name, p.Sent, p.Report?.Accepted, Rejected(p), p.Plan?.ExcludedNoConsent, p.Plan?.ExcludedHoldout,
-            p.Sandbox?.Count, p.FailureMessage is { } error ? "failed: " + error : p.Status,
+            p.Plan?.ExcludedCap, p.Sandbox?.Count, p.FailureMessage is { } error ? "failed: " + error : p.Status,
         ]).Concat(Outcome.Skipped.Select(s => (IReadOnlyList<object?>)
         [
-            s.Destination.Name, s.Audience ?? string.Join(", ", s.Destination.Audiences), null, null, null, null, null, null, "skipped: " + s.Reason,
+            s.Destination.Name, s.Audience ?? string.Join(", ", s.Destination.Audiences), null, null, null, null, null, null, null, "skipped: " + s.Reason,
         ]));
-        printer.Rows(["sync (sandbox)", "audience", "sent", "accepted", "rejected", "no consent", "holdout", "stand-in holds", "status"], rows);
+        printer.Rows(["sync (sandbox)", "audience", "sent", "accepted", "rejected", "no consent", "holdout", "capped", "stand-in holds", "status"], rows);
     }
 
     private static string Rejected(PairResult p)

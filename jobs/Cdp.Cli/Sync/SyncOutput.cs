@@ -9,12 +9,13 @@ namespace Cdp.Cli.Sync;
 internal static class SyncOutput
 {
     private static IReadOnlyList<string> PlanColumns =>
-        ["destination", "audience", "members", "qualifying", "no consent", "holdout", "adds", "updates", "removes", "unchanged", "skipped rejected", "recovered", "batches"];
+        ["destination", "audience", "members", "qualifying", "no consent", "holdout", "capped", "adds", "updates", "removes", "unchanged", "skipped rejected", "recovered",
+            "batches"];
 
     private static IReadOnlyList<object?> PlanRow(PairResult r)
     {
         var p = r.Plan;
-        return [r.Pair.Destination.Name, r.Pair.Audience.Name, p?.Members, p?.Qualifying, p?.ExcludedNoConsent, p?.ExcludedHoldout, p?.Adds, p?.Updates,
+        return [r.Pair.Destination.Name, r.Pair.Audience.Name, p?.Members, p?.Qualifying, p?.ExcludedNoConsent, p?.ExcludedHoldout, p?.ExcludedCap, p?.Adds, p?.Updates,
             p?.Removes, p?.Unchanged, p?.SkippedRejected, p?.Recovered, p?.BatchCount];
     }
 
@@ -90,7 +91,7 @@ internal static class SyncOutput
     {
         ["members"] = p.Members, ["qualifying"] = p.Qualifying, ["excluded_no_consent"] = p.ExcludedNoConsent, ["excluded_holdout"] = p.ExcludedHoldout,
         ["held"] = p.Held, ["adds"] = p.Adds, ["updates"] = p.Updates, ["removes"] = p.Removes, ["unchanged"] = p.Unchanged,
-        ["skipped_rejected"] = p.SkippedRejected, ["recovered"] = p.Recovered, ["batches"] = p.BatchCount,
+        ["skipped_rejected"] = p.SkippedRejected, ["recovered"] = p.Recovered, ["batches"] = p.BatchCount, ["excluded_cap"] = p.ExcludedCap,
     };
 
     /// <summary>Prints the outcome as tables, or as one JSON document.</summary>

@@ -66,5 +66,8 @@ internal sealed record SyncPair(DestinationDefinition Destination, AudienceDefin
 
     /// <summary>The plan request: the audience's declared fields are the export columns.</summary>
     public SyncRequest Request(DestinationDefinition destination)
-        => new(destination.Name, Audience.Name, MembershipRelation, destination.Channel, Audience.Fields, destination.Limits.MaxBatchSize);
+        => new(destination.Name, Audience.Name, MembershipRelation, destination.Channel, Audience.Fields, destination.Limits.MaxBatchSize)
+        {
+            Priority = Audience.Priority,
+        };
 }

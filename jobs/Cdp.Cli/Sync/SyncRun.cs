@@ -4,6 +4,7 @@ using Cdp.Activation.Destinations;
 using Cdp.Activation.Execution;
 using Cdp.Activation.Ledger;
 using Cdp.Activation.Planning;
+using Cdp.Audiences.Definitions;
 using Cdp.Audiences.Membership;
 using Cdp.Engine;
 using Cdp.Lake;
@@ -85,12 +86,14 @@ internal static class SyncRun
 
         if (options.DryRun)
         {
-            var planner = new SyncPlanner(lake.Engine, ledger);
-            foreach (var i in ready) results[i] = await PlanAsync(planner, pairs[i], ct);
+            // Planned together, by priority under the caps, as a run would plan them.
+            var sync = new AudienceSync(new SyncPlanner(lake.Engine, ledger), new SyncExecutor(ledger), project.Audiences.Pressure);
+            var plans = await PlanAllAsync(sync, [.. ready.Select(i => pairs[i])], ct);
+            foreach (var (i, result) in ready.Zip(plans)) results[i] = result;
         }
         else
         {
-            await SendAsync(lake, ledger, sandbox, [.. ready.Select(i => (i, pairs[i]))], results, runId, environment, progress, ct);
+            await SendAsync(lake, ledger, sandbox, project.Audiences.Pressure, [.. ready.Select(i => (i, pairs[i]))], results, runId, environment, progress, ct);
         }
 
         var outcome = new SyncOutcome(runId, options, results.Select(r => r!).ToList(), skipped);
@@ -102,8 +105,8 @@ internal static class SyncRun
     /// Builds every destination first (a missing secret stops the run with nothing sent), then runs the destinations at
     /// once and each destination's audiences one after the other; results land at the pairs' indexes.
     /// </summary>
-    private static async Task SendAsync(LakeSession lake, SyncLedger ledger, SandboxSet? sandbox, IReadOnlyList<(int Index, SyncPair Pair)> ready, PairResult?[] results,
-        string runId, Func<string, string?> environment, Action<string>? progress, CancellationToken ct)
+    private static async Task SendAsync(LakeSession lake, SyncLedger ledger, SandboxSet? sandbox, ContactCaps caps, IReadOnlyList<(int Index, SyncPair Pair)> ready,
+        PairResult?[] results, string runId, Func<string, string?> environment, Action<string>? progress, CancellationToken ct)
     {
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var factory = new DestinationFactory(http, sandbox?.Environment(environment) ?? environment, lake.Engine);
@@ -113,31 +116,42 @@ internal static class SyncRun
             var destination = factory.Create(definition);
             return (r.Index, r.Pair, Target: new SyncTarget(progress is null ? destination : new ProgressDestination(destination, progress), r.Pair.Request(definition)));
         }).ToList();
-        var sync = new AudienceSync(new SyncPlanner(lake.Engine, ledger), new SyncExecutor(ledger));
-        var runs = targets.GroupBy(t => t.Pair.Destination.Name).Select(group => Task.Run(async () =>
+        // One run plans every pair by audience priority under the contact caps, then sends destinations at once and each
+        // destination's audiences in turn.
+        var sync = new AudienceSync(new SyncPlanner(lake.Engine, ledger), new SyncExecutor(ledger), caps);
+        foreach (var (_, _, target) in targets) progress?.Invoke($"{target.Destination.Name} <- {target.Request.Audience}: planning");
+        var reports = await sync.RunAsync([.. targets.Select(t => t.Target)], runId, ct);
+        foreach (var ((index, pair, _), report) in targets.Zip(reports))
         {
-            foreach (var (index, pair, target) in group)
-            {
-                progress?.Invoke($"{target.Destination.Name} <- {target.Request.Audience}: planning");
-                var report = (await sync.RunAsync([target], runId, ct))[0];
-                progress?.Invoke(Done(report));
-                results[index] = new PairResult(pair, report.Plan, report, null, sandbox?.State(pair));
-            }
-        }, ct));
-        await Task.WhenAll(runs);
+            progress?.Invoke(Done(report));
+            results[index] = new PairResult(pair, report.Plan, report, null, sandbox?.State(pair));
+        }
     }
 
-    private static async Task<PairResult> PlanAsync(SyncPlanner planner, SyncPair pair, CancellationToken ct)
+    private static async Task<IReadOnlyList<PairResult>> PlanAllAsync(AudienceSync sync, IReadOnlyList<SyncPair> pairs, CancellationToken ct)
     {
         try
         {
-            var plan = await planner.PlanAsync(pair.Request(pair.Destination), ct);
-            return new PairResult(pair, plan.Counts, null, null, null);
+            var plans = await sync.PlanAsync([.. pairs.Select(p => new SyncTarget(new PlanOnly(p.Destination), p.Request(p.Destination)))], ct);
+            return [.. pairs.Zip(plans, (pair, plan) => new PairResult(pair, plan.Counts, null, null, null))];
         }
         catch (Exception e) when (e is SyncPlanningException or SqlEngineException)
         {
-            return new PairResult(pair, null, null, e.Message, null);
+            return [.. pairs.Select(pair => new PairResult(pair, null, null, e.Message, null))];
         }
+    }
+
+    /// <summary>A destination as a dry run sees it: its name and limits, and nothing to send with.</summary>
+    private sealed class PlanOnly(DestinationDefinition definition) : IDestination
+    {
+        public string Name => definition.Name;
+
+        public string Channel => definition.Channel;
+
+        public DestinationLimits Limits => definition.Limits;
+
+        public Task<DeliveryResponse> SendAsync(DeliveryBatch batch, CancellationToken cancellationToken)
+            => throw new InvalidOperationException("Bug: a dry run sent a batch.");
     }
 
     private static string Done(SyncReport r)

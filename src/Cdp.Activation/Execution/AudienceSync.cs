@@ -45,7 +45,10 @@ public sealed class AudienceSync
         return plans;
     }
 
-    /// <summary>Plans and sends every target; one report per target, in the targets' order.</summary>
+    /// <summary>
+    /// Plans every target (in priority order, under the caps), then sends: destinations at once, and the targets of one
+    /// destination one after the other. One report per target, in the targets' order.
+    /// </summary>
     public async Task<IReadOnlyList<SyncReport>> RunAsync(IReadOnlyList<SyncTarget> targets, string runId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(targets);
@@ -69,8 +72,14 @@ public sealed class AudienceSync
                 }
             }
         }
-        var runs = targets.Select((t, i) => Task.Run(() => ExecuteOneAsync(t, plans[i].Plan, plans[i].Error, runId, cancellationToken), cancellationToken)).ToList();
-        return await Task.WhenAll(runs).ConfigureAwait(false);
+        // Destinations at once; one destination's targets in turn, so its rate and concurrency limits hold across them.
+        var reports = new SyncReport[targets.Count];
+        var runs = Enumerable.Range(0, targets.Count).GroupBy(i => targets[i].Destination.Name, StringComparer.Ordinal).Select(group => Task.Run(async () =>
+        {
+            foreach (var i in group) reports[i] = await ExecuteOneAsync(targets[i], plans[i].Plan, plans[i].Error, runId, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken)).ToList();
+        await Task.WhenAll(runs).ConfigureAwait(false);
+        return reports;
     }
 
     private async Task<SyncReport> ExecuteOneAsync(SyncTarget target, SyncPlan? plan, Exception? planError, string runId, CancellationToken ct)

@@ -209,22 +209,14 @@ public sealed class SyncLedger
         }
     }
 
-    // Stored, never embedded in HTML: only what JSON itself requires is escaped (control characters, quotes, backslashes).
-    private static readonly JsonWriterOptions RelaxedJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>The fields as a JSON object keyed by column (every control character escaped, so text of any kind survives).</summary>
     private static string? FieldsJson(IReadOnlyList<string> columns, IReadOnlyList<string?> fields)
-    {
-        if (fields.Count != columns.Count) return null; // a settled record carries no fields
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, RelaxedJson))
-        {
-            json.WriteStartObject();
-            for (var i = 0; i < columns.Count; i++) json.WriteString(columns[i], fields[i]);
-            json.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
+        => fields.Count != columns.Count
+            ? null // a settled record carries no fields
+            : JsonText.Object(json =>
+            {
+                for (var i = 0; i < columns.Count; i++) json.WriteString(columns[i], fields[i]);
+            }, JsonText.Relaxed);
 
     private DateTime NextTimestamp()
     {

@@ -171,15 +171,5 @@ internal static class MailchimpMessages
     private static List<JsonElement>? Items(JsonElement body, string name)
         => body.ValueKind == JsonValueKind.Object && body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array ? v.EnumerateArray().ToList() : null;
 
-    private static string Write(Action<Utf8JsonWriter> body)
-    {
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream))
-        {
-            json.WriteStartObject();
-            body(json);
-            json.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
+    private static string Write(Action<Utf8JsonWriter> body) => JsonText.Object(body);
 }

@@ -46,40 +46,38 @@ internal sealed class PlanSteps(SyncRequest request, string prefix, ContactLimit
             WHERE {Consent} IS TRUE AND m.holdout IS FALSE
             """);
 
+        // One row per record: its intent folded with its outcome, if any (the same batch id and person), in one pass.
         yield return ("ledger", ledgerView is null
-            ? $"CREATE TEMP TABLE {T("ledger")}(batch_id VARCHAR, event VARCHAR, person_id BIGINT, operation VARCHAR, status VARCHAR, fingerprint VARCHAR, \"at\" TIMESTAMPTZ, fields VARCHAR)"
+            ? $"CREATE TEMP TABLE {T("ledger")}(batch_id VARCHAR, person_id BIGINT, operation VARCHAR, fingerprint VARCHAR, fields VARCHAR, settled BOOLEAN, status VARCHAR, \"at\" TIMESTAMPTZ)"
             : $"""
               CREATE TEMP TABLE {T("ledger")} AS
-              SELECT batch_id, event, person_id, operation, status, fingerprint, "at", {(ledgerHasFields ? "fields" : "CAST(NULL AS VARCHAR) AS fields")} FROM {ledgerView}
+              SELECT batch_id, person_id, any_value(operation) AS operation, any_value(fingerprint) AS fingerprint,
+                     {(ledgerHasFields ? "any_value(fields) FILTER (WHERE event = 'intent')" : "CAST(NULL AS VARCHAR)")} AS fields,
+                     bool_or(event = 'outcome') AS settled, any_value(status) FILTER (WHERE event = 'outcome') AS status, max("at") AS "at"
+              FROM {ledgerView}
               WHERE destination = {Sql.Literal(request.Destination)} AND audience = {Sql.Literal(request.Audience)}
+              GROUP BY batch_id, person_id
               """);
 
         yield return ("orphans", $"""
             CREATE TEMP TABLE {T("orphans")} AS
-            SELECT i.* FROM {T("ledger")} AS i
-            WHERE i.event = 'intent'
-              AND NOT EXISTS (SELECT 1 FROM {T("ledger")} AS o WHERE o.event = 'outcome' AND o.batch_id = i.batch_id AND o.person_id = i.person_id)
+            SELECT batch_id, person_id, operation, fingerprint, fields, "at" FROM {T("ledger")} WHERE NOT settled
             """);
 
         // An orphan intent counts as delivered until proven otherwise: its batch is resent under the same id, which the
         // destination deduplicates, so planning anything else for that person would send them twice.
         yield return ("held", $"""
             CREATE TEMP TABLE {T("held")} AS
-            SELECT person_id, operation, fingerprint, batch_id, event, fields FROM (
-                SELECT person_id, operation, fingerprint, batch_id, event, "at", fields FROM {T("orphans")}
-                UNION ALL
-                SELECT o.person_id, o.operation, o.fingerprint, o.batch_id, o.event, o."at", i.fields
-                FROM {T("ledger")} AS o
-                LEFT JOIN {T("ledger")} AS i ON i.event = 'intent' AND i.batch_id = o.batch_id AND i.person_id = o.person_id
-                WHERE o.event = 'outcome' AND o.status = 'accepted'
-            )
+            SELECT person_id, operation, fingerprint, batch_id, CASE WHEN settled THEN 'outcome' ELSE 'intent' END AS event, fields
+            FROM {T("ledger")}
+            WHERE NOT settled OR status = 'accepted'
             QUALIFY row_number() OVER (PARTITION BY person_id ORDER BY "at" DESC) = 1
             """);
 
         yield return ("rejected", $"""
             CREATE TEMP TABLE {T("rejected")} AS
             SELECT person_id, operation, fingerprint FROM (
-                SELECT * FROM {T("ledger")} WHERE event = 'outcome' AND status IN ('accepted', 'rejected')
+                SELECT * FROM {T("ledger")} WHERE status IN ('accepted', 'rejected')
                 QUALIFY row_number() OVER (PARTITION BY person_id ORDER BY "at" DESC) = 1
             )
             WHERE status = 'rejected'

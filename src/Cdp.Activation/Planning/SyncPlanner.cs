@@ -9,7 +9,7 @@ namespace Cdp.Activation.Planning;
 /// Plans a sync in SQL as named steps, each a temp table that can be inspected on its own:
 /// <list type="number">
 /// <item><c>current</c>: the qualifying members (consent true, holdout false) with their export fields as text and a fingerprint;</item>
-/// <item><c>ledger</c>: this pair's ledger rows;</item>
+/// <item><c>ledger</c>: this pair's records, each intent folded with its outcome if any (one aggregation pass);</item>
 /// <item><c>orphans</c>: intents without an outcome (an interrupted run may have delivered them);</item>
 /// <item><c>held</c>: what the destination holds: per person, the latest of its accepted outcomes and orphan intents;</item>
 /// <item><c>recovery</c>: orphan intents still wanted as announced (resent under their batch id), the rest superseded;</item>

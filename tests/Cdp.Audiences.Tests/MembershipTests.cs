@@ -22,6 +22,29 @@ public class MembershipTests : IDisposable
     }
 
     [Fact]
+    public async Task AnAudienceCanTakeItsPeopleFromASqlModel()
+    {
+        // An analyst's SQL model built into gold (any relation with person_id), combined with a declared condition.
+        _lake.Run("CREATE TABLE gold.lapsed_store_vips AS SELECT * FROM (VALUES (1::BIGINT), (4), (5)) AS t(person_id)");
+        await BuildAsync("""
+            definitions:
+              from_sql: {channels: [email], fields: [email], where: {model: lapsed_store_vips}}
+              from_sql_buyers: {channels: [email], fields: [email], where: {all: [{model: gold.lapsed_store_vips}, {column: purchase_count, op: '>=', value: 5}]}}
+            """);
+        Assert.Equal([1L, 4L, 5L], (await RowsAsync("from_sql", "email")).Keys.Order());
+        Assert.Equal([1L, 4L], (await RowsAsync("from_sql_buyers", "email")).Keys.Order());
+
+        // A model that was not built, or has no person_id, is an error naming the audience and the YAML path.
+        _lake.Run("CREATE TABLE gold.no_people AS SELECT 1 AS customer");
+        var e = await Assert.ThrowsAsync<AudienceException>(() => BuildAsync("definitions: {a: {where: {model: not_built}}, b: {where: {any: [{model: gold.no_people}]}}}"));
+        Assert.Contains("audiences.definitions.a.where", e.Message, StringComparison.Ordinal);
+        Assert.Contains("no relation gold.not_built with a person_id column", e.Message, StringComparison.Ordinal);
+        Assert.Contains("no relation gold.no_people with a person_id column", e.Message, StringComparison.Ordinal);
+        var bad = Assert.Throws<AudienceException>(() => AudienceLake.Definitions("definitions: {c: {where: {model: 'gold.x; DROP TABLE y'}}}"));
+        Assert.Contains("audiences.definitions.c.where.model", bad.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EachChannelNeedsItsOwnConsentAndAnAddress()
     {
         var build = await BuildAsync("definitions: {everyone: {channels: [email, sms, ads], fields: [email, phone, first_name], where: {all: []}}}");

@@ -39,7 +39,11 @@ public static class AudienceBase
             cancellationToken).ConfigureAwait(false);
         var hasConsents = await ColumnsAsync(engine, relations.Consents, cancellationToken).ConfigureAwait(false) is not null;
         var hasActivity = await ColumnsAsync(engine, relations.Activity, cancellationToken).ConfigureAwait(false) is not null;
-        return (relations with { Profiles = View }, new AudienceSchema(columns, hasConsents, hasActivity));
+        // Relations an audience can take its members from (a SQL model's table or view): any with a person_id column.
+        var models = (await engine.QueryAsync(
+                "SELECT DISTINCT table_schema, table_name FROM information_schema.columns WHERE column_name = 'person_id'", cancellationToken).ConfigureAwait(false))
+            .Rows.Select(r => $"{r[0]}.{r[1]}").ToHashSet(StringComparer.Ordinal);
+        return (relations with { Profiles = View }, new AudienceSchema(columns, hasConsents, hasActivity) { Models = models });
     }
 
     /// <summary>The columns of a relation, or null when it does not exist.</summary>

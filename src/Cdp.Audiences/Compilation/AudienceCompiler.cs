@@ -98,6 +98,7 @@ public sealed class AudienceCompiler
             SegmentCondition segment => Segment(segment, row),
             EventCondition activity => Event(activity, row),
             AudienceReference reference => Reference(reference, row, depth),
+            ModelCondition model => Model(model, row),
             _ => throw new InvalidOperationException($"Bug: no compilation for condition {condition.GetType().Name}."),
         };
 
@@ -157,6 +158,14 @@ public sealed class AudienceCompiler
                 : "";
             return $"((SELECT count(*) FROM {compiler._relations.Activity} AS a WHERE a.person_id = {row}.person_id " +
                 $"AND a.activity_type = {Sql.Literal(c.ActivityType)}{window}) >= {Sql.Literal(c.MinCount)})";
+        }
+
+        private string Model(ModelCondition m, string row)
+        {
+            var (schema, name) = m.Parts;
+            if (!compiler._schema.HasModel(schema, name))
+                return Error(m, $"no relation {schema}.{name} with a person_id column; build the SQL model first (cdp models build -s {name})");
+            return $"EXISTS (SELECT 1 FROM {Sql.Identifier(schema)}.{Sql.Identifier(name)} AS s WHERE s.person_id = {row}.person_id)";
         }
 
         private string Reference(AudienceReference r, string row, int depth)

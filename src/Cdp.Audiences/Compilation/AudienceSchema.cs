@@ -9,4 +9,9 @@ public sealed record AudienceSchema(IReadOnlyDictionary<string, string> Columns,
     public bool Has(string column) => Columns.ContainsKey(column);
 
     public bool IsList(string column) => Columns.TryGetValue(column, out var type) && type.EndsWith(']');
+
+    /// <summary>The relations with a person_id column, as <c>schema.name</c>: what a model condition may read.</summary>
+    public IReadOnlySet<string> Models { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    public bool HasModel(string schema, string name) => Models.Contains($"{schema}.{name}");
 }

@@ -25,6 +25,7 @@ namespace Cdp.Audiences.Definitions;
 ///           - {column: churn_probability, op: '>=', value: 0.6}
 ///           - any: [{consent: email/marketing}, {segment: 'lapsed'}]
 ///           - not: {event: order, min_count: 1, within_days: 30}
+///           - {model: lapsed_store_vips}              # in the rows of a SQL model (gold.lapsed_store_vips, person_id)
 ///   arbitration:                                      # see ReadArbitration
 ///     - {channel: ads, skip_when_contactable: email, when: {column: preferred_channel, op: '=', value: email}}
 ///   pressure:                                         # see ReadPressure
@@ -174,7 +175,7 @@ public static partial class AudienceConfig
     private static Condition ReadCondition(object? value, string at, List<string> errors)
     {
         if (value is not IReadOnlyDictionary<string, object?> map || map.Count == 0)
-            return Invalid(errors, at, "expected a mapping: all, any, not, column, consent, segment, event or audience");
+            return Invalid(errors, at, "expected a mapping: all, any, not, column, consent, segment, event, model or audience");
         if (map.TryGetValue("all", out var all)) return OnlyKey(map, "all", at, errors) ?? new AllCondition(Children(all, $"{at}.all", errors), at);
         if (map.TryGetValue("any", out var any)) return OnlyKey(map, "any", at, errors) ?? new AnyCondition(Children(any, $"{at}.any", errors), at);
         if (map.TryGetValue("not", out var not)) return OnlyKey(map, "not", at, errors) ?? new NotCondition(ReadCondition(not, $"{at}.not", errors), at);
@@ -186,12 +187,19 @@ public static partial class AudienceConfig
             return segment is string or long ? new SegmentCondition(segment, at) : Invalid(errors, $"{at}.segment", "expected a segment name or number");
         }
         if (map.TryGetValue("event", out var activity)) return ReadEvent(map, activity, at, errors);
+        if (map.TryGetValue("model", out var model))
+        {
+            Unknown(map, ["model"], at, errors);
+            return model is string m && ModelName().IsMatch(m)
+                ? new ModelCondition(m, at)
+                : Invalid(errors, $"{at}.model", $"'{model}' is not a SQL model's relation (name or schema.name: letters, digits, _)");
+        }
         if (map.TryGetValue("audience", out var audience))
         {
             Unknown(map, ["audience"], at, errors);
             return audience is string a && a.Length > 0 ? new AudienceReference(a, at) : Invalid(errors, $"{at}.audience", "expected an audience name");
         }
-        return Invalid(errors, at, $"unknown condition with keys {string.Join(", ", map.Keys)} (use all, any, not, column, consent, segment, event or audience)");
+        return Invalid(errors, at, $"unknown condition with keys {string.Join(", ", map.Keys)} (use all, any, not, column, consent, segment, event, model or audience)");
     }
 
     private static Condition? OnlyKey(IReadOnlyDictionary<string, object?> map, string key, string at, List<string> errors)
@@ -291,4 +299,7 @@ public static partial class AudienceConfig
         errors.Add($"{at}: {message}");
         return new AllCondition([], at);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^([A-Za-z_][A-Za-z0-9_]*\.)?[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial System.Text.RegularExpressions.Regex ModelName();
 }

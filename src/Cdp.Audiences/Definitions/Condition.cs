@@ -49,3 +49,15 @@ public sealed record EventCondition(string ActivityType, int MinCount, int? With
 
 /// <summary>The person meets another audience's condition (its eligibility, before holdouts and consent).</summary>
 public sealed record AudienceReference(string Audience, string Path) : Condition(Path);
+
+/// <summary>
+/// The person is in the rows of a SQL model (an analyst's audience as SQL, e.g. <c>models/audiences/lapsed_vips.sql</c>
+/// built into the gold schema): <paramref name="Relation"/> is <c>schema.name</c>, or a name in the gold schema, of a
+/// relation with a <c>person_id</c> column.
+/// </summary>
+public sealed record ModelCondition(string Relation, string Path) : Condition(Path)
+{
+    /// <summary>The relation's schema and name (gold when none is given).</summary>
+    public (string Schema, string Name) Parts => Relation.Split('.', 2) is [var schema, var name] ? (schema, name) : ("gold", Relation);
+}
+

@@ -123,7 +123,7 @@ public class CompilerTests : IDisposable
                 "cdp.yml: audiences.definitions.y.holdout: '120' is not a percentage between 0 and 100",
                 "cdp.yml: audiences.definitions.y.where.all[0].op: 'like' is not an operator (use =, !=, <, <=, >, >=, in, not in, is null, is not null, between, contains)",
                 "cdp.yml: audiences.definitions.y.where.all[1].value: between takes exactly two values [low, high]",
-                "cdp.yml: audiences.definitions.y.where.all[2]: unknown condition with keys colour (use all, any, not, column, consent, segment, event or audience)",
+                "cdp.yml: audiences.definitions.y.where.all[2]: unknown condition with keys colour (use all, any, not, column, consent, segment, event, model or audience)",
             ], config.Errors);
     }
 

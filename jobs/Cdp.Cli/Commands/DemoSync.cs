@@ -9,8 +9,8 @@ using Cdp.Lake;
 namespace Cdp.Cli.Commands;
 
 /// <summary>
-/// The sync part of <c>cdp demo</c>: every destination of cdp.yml whose type this build can reach, in sandbox mode
-/// (local stand-ins, generated credentials, a throwaway ledger); the others are listed as skipped with the reason.
+/// The sync part of <c>cdp demo</c>: every destination of cdp.yml in sandbox mode (local stand-ins, generated
+/// credentials, a throwaway ledger); audiences the latest build skipped are listed as skipped with the reason.
 /// </summary>
 internal sealed record DemoSync(SyncOutcome? Outcome, string? Failure)
 {

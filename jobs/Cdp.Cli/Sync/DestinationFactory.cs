@@ -19,17 +19,9 @@ internal sealed class DestinationFactory(HttpClient http, Func<string, string?> 
     /// <summary>Meta's Graph API root when cdp.yml gives no base_url.</summary>
     public static readonly Uri MetaGraphApi = new("https://graph.facebook.com/");
 
-    /// <summary>Why this build cannot sync to the destination, or null when it can (every type can, today).</summary>
-    public static string? Unavailable(DestinationDefinition destination) => destination switch
-    {
-        WebhookDefinition or FileDropDefinition or MetaDefinition or GoogleDataManagerDefinition or MailchimpDefinition => null,
-        _ => $"the {destination.TypeName} destination type is not available in this build",
-    };
-
-    /// <exception cref="SyncException">The type is not available, or a secret's environment variable is not set or unusable.</exception>
+    /// <exception cref="SyncException">A secret's environment variable is not set or unusable.</exception>
     public IDestination Create(DestinationDefinition destination)
     {
-        if (Unavailable(destination) is { } reason) throw new SyncException($"destination '{destination.Name}': {reason}");
         try
         {
             return destination switch
@@ -39,7 +31,7 @@ internal sealed class DestinationFactory(HttpClient http, Func<string, string?> 
                 MetaDefinition meta => Meta(meta),
                 GoogleDataManagerDefinition google => Google(google),
                 MailchimpDefinition mailchimp => Mailchimp(mailchimp),
-                _ => throw new InvalidOperationException($"Bug: destination type {destination.TypeName} is available but has no constructor."),
+                _ => throw new InvalidOperationException($"Bug: destination type {destination.TypeName} has no constructor."),
             };
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException && e is not SyncException)

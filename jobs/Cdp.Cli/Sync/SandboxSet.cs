@@ -42,20 +42,12 @@ internal sealed class SandboxSet : IAsyncDisposable
     /// <summary>The run's temp folder: its ledger (gold/sync_ledger) and file drops (drops/&lt;destination&gt;).</summary>
     public string Root { get; }
 
-    /// <summary>Why a sandbox run cannot include the destination, or null when it can.</summary>
-    public static string? Unavailable(DestinationDefinition destination)
-    {
-        // In a sandbox a drop to blob storage lands in a local folder, so only the format matters.
-        var local = destination is FileDropDefinition drop ? drop with { Location = Path.GetTempPath() } : destination;
-        return DestinationFactory.Unavailable(local)
-               ?? (Starters.ContainsKey(destination.Type) ? null : $"no local stand-in for {destination.TypeName} destinations in this build");
-    }
-
     /// <summary>Starts the pair's stand-in; returns the destination pointed at it.</summary>
     public DestinationDefinition Start(SyncPair pair)
     {
-        if (Unavailable(pair.Destination) is { } reason) throw new SyncException($"destination '{pair.Destination.Name}': {reason}");
-        var instance = Starters[pair.Destination.Type](pair.Destination, pair.Audience.Name, this);
+        if (!Starters.TryGetValue(pair.Destination.Type, out var start))
+            throw new InvalidOperationException($"Bug: no local stand-in for {pair.Destination.TypeName} destinations.");
+        var instance = start(pair.Destination, pair.Audience.Name, this);
         _instances[pair] = instance;
         return instance.Destination;
     }

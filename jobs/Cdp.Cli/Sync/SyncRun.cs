@@ -12,8 +12,8 @@ using Cdp.Lake;
 namespace Cdp.Cli.Sync;
 
 /// <summary>
-/// How a sync runs: plan only, against local stand-ins, and whether destinations this build cannot reach and
-/// audiences the latest build skipped are left out with the reason (the demo) or errors.
+/// How a sync runs: plan only, against local stand-ins, and whether audiences the latest build skipped are left out
+/// with the reason (the demo) or errors.
 /// </summary>
 internal sealed record SyncOptions(bool DryRun = false, bool Sandbox = false, bool SkipUnavailable = false);
 
@@ -63,8 +63,7 @@ internal static class SyncRun
         Func<string, string?> environment, Action<string>? progress, CancellationToken ct)
     {
         var runId = string.Create(CultureInfo.InvariantCulture, $"sync_{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}_{Guid.NewGuid().ToString("N")[..8]}");
-        var skipped = Unavailable(pairs, options);
-        pairs = pairs.Where(p => skipped.All(s => s.Destination != p.Destination)).ToList();
+        var skipped = new List<SkippedSync>();
         var built = await BuiltAudiencesAsync(lake, project.LakeUri, ct);
         const string notBuilt = "not in the latest audience build (a required column was missing, or it was defined since); nothing sent: run cdp audiences build";
         if (options.SkipUnavailable)
@@ -159,22 +158,6 @@ internal static class SyncRun
         var status = r.Error is not null ? "failed" : r.Disabled ? "destination disabled" : r.Pending > 0 ? "incomplete" : "done";
         return string.Create(CultureInfo.InvariantCulture,
             $"{r.Destination} <- {r.Audience}: {status}, {r.Accepted:N0} accepted, {r.Rejected:N0} rejected, {r.Pending:N0} pending, {r.Requests} request{(r.Requests == 1 ? "" : "s")}");
-    }
-
-    /// <summary>Destinations this build (or its sandbox) cannot reach: skipped when the options say so, else an error before anything is sent.</summary>
-    private static List<SkippedSync> Unavailable(IReadOnlyList<SyncPair> pairs, SyncOptions options)
-    {
-        var skipped = new List<SkippedSync>();
-        if (options.DryRun) return skipped; // planning needs no connector
-        foreach (var destination in pairs.Select(p => p.Destination).Distinct())
-        {
-            var reason = options.Sandbox ? SandboxSet.Unavailable(destination) : DestinationFactory.Unavailable(destination);
-            if (reason is null) continue;
-            if (!options.SkipUnavailable)
-                throw new SyncException($"destination '{destination.Name}': {reason}; name the destinations to sync (cdp sync <destination>...) or plan with --dry-run");
-            skipped.Add(new SkippedSync(destination, null, reason));
-        }
-        return skipped;
     }
 
     /// <summary>The audiences of the latest build (an audience skipped by it has no rows, which must not read as "everyone left").</summary>

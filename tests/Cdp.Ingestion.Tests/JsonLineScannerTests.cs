@@ -95,3 +95,77 @@ public sealed class JsonLineScannerTests
         Assert.Equal(bad, quarantined.Select(r => Workspace.Long(r[0])));
     }
 }
+
+/// <summary>The type sample the staging writes apart: the staged file's first lines, ready before the staging ends.</summary>
+public sealed class JsonLinesSampleTests
+{
+    [Fact]
+    public async Task The_sample_holds_the_first_staged_lines()
+    {
+        await using var w = new Workspace();
+        var text = new StringBuilder();
+        const int lines = JsonLinesStager.SampleLines + 5_000;
+        for (var n = 1; n <= lines; n++)
+        {
+            // A bad line and a blank line among the first ones: the sample skips them as the staged file does.
+            text.Append(n switch { 3 => "{\"id\":3,", 5 => "", _ => $"{{\"id\":{n}}}" }).Append('\n');
+        }
+        var input = w.Write("sample.jsonl", text.ToString());
+        var folder = Directory.CreateTempSubdirectory("cdp-sample-test-").FullName;
+        try
+        {
+            var sample = new TaskCompletionSource<string?>();
+            var staged = await JsonLinesStager.StageAsync(input, false, folder, null, sample, CancellationToken.None);
+            var path = await sample.Task;
+            Assert.NotNull(path);
+            var sampled = await File.ReadAllLinesAsync(path);
+            var data = await File.ReadAllLinesAsync(staged.DataPath);
+            Assert.Equal(lines - 2, data.Length);
+            Assert.Equal(data.Take(JsonLinesStager.SampleLines), sampled);
+            Assert.StartsWith("{\"_source_line\":4,", sampled[2], StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("{\"id\":1}\n{\"id\":2}\n", 2)]
+    [InlineData("{\"id\":1\nnot json\n", 0)]
+    public async Task A_short_file_is_its_own_sample_and_a_file_without_data_has_none(string text, int sampleLines)
+    {
+        await using var w = new Workspace();
+        var input = w.Write("short.jsonl", text);
+        var folder = Directory.CreateTempSubdirectory("cdp-sample-test-").FullName;
+        try
+        {
+            var sample = new TaskCompletionSource<string?>();
+            await JsonLinesStager.StageAsync(input, false, folder, null, sample, CancellationToken.None);
+            var path = await sample.Task;
+            if (sampleLines == 0) Assert.Null(path);
+            else Assert.Equal(sampleLines, (await File.ReadAllLinesAsync(path!)).Length);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_failed_staging_fails_the_sample_too()
+    {
+        await using var w = new Workspace();
+        var folder = Directory.CreateTempSubdirectory("cdp-sample-test-").FullName;
+        try
+        {
+            var sample = new TaskCompletionSource<string?>();
+            await Assert.ThrowsAnyAsync<Exception>(() => JsonLinesStager.StageAsync(Path.Combine(folder, "missing.jsonl"), false, folder, null, sample, CancellationToken.None));
+            await Assert.ThrowsAnyAsync<Exception>(() => sample.Task);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}

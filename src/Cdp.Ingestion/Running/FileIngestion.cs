@@ -33,19 +33,25 @@ internal sealed partial class FileIngestion(LakeSession lake, string batchId)
             var local = await file.Store.GetLocalPathAsync(file.Key, lake.Engine.CacheDirectory, ct).ConfigureAwait(false);
             var gzip = file.Key.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
             var lineage = Lineage.Constants(started, location, batchId);
+            IReadOnlyList<ResultColumn>? sampled = null;
             var staged = source.Format switch
             {
                 SourceFormat.Csv => await Task.Run(() => CsvStager.Stage(local, gzip, source, staging, onBytes, ct), ct).ConfigureAwait(false),
-                SourceFormat.JsonLines => await Task.Run(() => JsonLinesStager.StageAsync(local, gzip, staging, onBytes, ct), ct).ConfigureAwait(false),
+                SourceFormat.JsonLines => await StageJsonLinesAsync().ConfigureAwait(false),
                 _ => null,
             };
+            async Task<StagedInput> StageJsonLinesAsync()
+            {
+                (var input, sampled) = await JsonLinesInput.StageAsync(lake.Engine, local, gzip, staging, onBytes, ct).ConfigureAwait(false);
+                return input;
+            }
             if (staged is null) onBytes(file.Size);
             for (var fullSample = false; ; fullSample = true)
             {
                 var input = source.Format switch
                 {
                     SourceFormat.Csv => CsvInput.Prepare(lake.Engine, source, staged!, lineage, Guid.NewGuid().ToString("N")[..12]),
-                    SourceFormat.JsonLines => await JsonLinesInput.PrepareAsync(lake.Engine, source, staged!, local, gzip, lineage, fullSample, ct).ConfigureAwait(false),
+                    SourceFormat.JsonLines => await JsonLinesInput.PrepareAsync(lake.Engine, source, staged!, sampled, local, gzip, lineage, fullSample, ct).ConfigureAwait(false),
                     _ => await ParquetInput.PrepareAsync(lake.Engine, source, local, lineage, ct).ConfigureAwait(false),
                 };
                 try

@@ -7,13 +7,45 @@ namespace Cdp.Ingestion.Running;
 
 /// <summary>
 /// JSON lines: the staged copy holds only valid objects, each with its line number. DuckDB infers the types from a
-/// sample, or from every line when the staging saw a key the sample missed. Declared columns are read as text and
+/// sample (its first lines, written apart by the staging and described while the rest is staged), or from every
+/// line when the staging saw a key the sample missed. Declared columns are read as text and
 /// cast with TRY_CAST: a line whose value does not cast is left out of the data and quarantined with its raw text.
 /// </summary>
 internal static class JsonLinesInput
 {
-    public static async Task<PreparedInput> PrepareAsync(DuckDbEngine engine, SourceDefinition source, StagedInput staged, string inputPath, bool gzip,
-        string lineage, bool fullSample, CancellationToken ct)
+    /// <summary>Stages the file and, as soon as its first lines are staged, has DuckDB infer their types.</summary>
+    /// <returns>The staged input and the types inferred from its sample (null when nothing was staged).</returns>
+    public static async Task<(StagedInput Staged, IReadOnlyList<ResultColumn>? Sampled)> StageAsync(DuckDbEngine engine, string inputPath, bool gzip,
+        string stagingDir, Action<long> onBytes, CancellationToken ct)
+    {
+        var sample = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var staging = Task.Run(() => JsonLinesStager.StageAsync(inputPath, gzip, stagingDir, onBytes, sample, ct), CancellationToken.None);
+        var describe = DescribeSampleAsync(engine, sample.Task, ct);
+        try
+        {
+            var staged = await staging.ConfigureAwait(false);
+            return (staged, await describe.ConfigureAwait(false));
+        }
+        catch
+        {
+            // The staging failed: the description of its sample is not wanted (and must not outlive the folder).
+            sample.TrySetCanceled(CancellationToken.None);
+            await describe.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task<IReadOnlyList<ResultColumn>?> DescribeSampleAsync(DuckDbEngine engine, Task<string?> sample, CancellationToken ct)
+    {
+        var path = await sample.ConfigureAwait(false);
+        return path is null ? null : await engine.DescribeAsync($"SELECT * FROM {ReadJson(path, "")}", ct).ConfigureAwait(false);
+    }
+
+    private static string ReadJson(string path, string options) => $"read_json({Sql.Literal(path)}, format = 'newline_delimited', records = true{options})";
+
+    /// <param name="sampled">The types inferred from the staging's sample; ignored when <paramref name="fullSample"/>.</param>
+    public static async Task<PreparedInput> PrepareAsync(DuckDbEngine engine, SourceDefinition source, StagedInput staged, IReadOnlyList<ResultColumn>? sampled,
+        string inputPath, bool gzip, string lineage, bool fullSample, CancellationToken ct)
     {
         var line = Sql.Identifier(Lineage.SourceLine);
         var fileRejects = CsvInput.FileRejects(staged);
@@ -21,9 +53,9 @@ internal static class JsonLinesInput
             return new PreparedInput($"SELECT {lineage}, CAST(NULL AS BIGINT) AS {line} WHERE false", staged.Records,
                 _ => Task.FromResult<(string?, long)>((staged.Rejected > 0 ? fileRejects : null, staged.Rejected)), () => Task.CompletedTask);
 
-        string Reader(string options) => $"read_json({Sql.Literal(staged.DataPath)}, format = 'newline_delimited', records = true{options})";
+        string Reader(string options) => ReadJson(staged.DataPath, options);
         var sample = fullSample ? ", sample_size = -1" : "";
-        var inferred = await engine.DescribeAsync($"SELECT * FROM {Reader(sample)}", ct).ConfigureAwait(false);
+        var inferred = !fullSample && sampled is not null ? sampled : await engine.DescribeAsync($"SELECT * FROM {Reader(sample)}", ct).ConfigureAwait(false);
         if (!fullSample && staged.Columns.Any(k => !inferred.Any(c => c.Name == k)))
         {
             sample = ", sample_size = -1";

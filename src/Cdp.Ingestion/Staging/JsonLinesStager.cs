@@ -13,15 +13,42 @@ namespace Cdp.Ingestion.Staging;
 /// the reject file with the reason. The top-level keys seen are collected, so a key DuckDB's type sampling missed
 /// is noticed. Blocks of lines are checked on every core and written back in input order, so the staged file, the
 /// rejects and the keys are the same as a single pass would produce; at most a few blocks are in memory.
+/// <para>
+/// The first <see cref="SampleLines"/> staged lines are also written to a small sample file, handed to
+/// <c>sample</c> as soon as it is complete, so DuckDB can infer the types from it while the rest is still being
+/// staged. It holds the lines DuckDB's own type sample of the staged file would read (its default sample size).
+/// </para>
 /// </summary>
 internal static class JsonLinesStager
 {
+    /// <summary>DuckDB's default <c>sample_size</c> for <c>read_json</c>.</summary>
+    public const int SampleLines = 20480;
+
+    /// <param name="sample">Completed with the sample file's path (null when no line was staged) once it is written,
+    /// or with the staging's failure.</param>
     public static async Task<StagedInput> StageAsync(string inputPath, bool gzip, string stagingDir, Action<long>? onBytes,
-        CancellationToken cancellationToken)
+        TaskCompletionSource<string?>? sample, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await StageCoreAsync(inputPath, gzip, stagingDir, onBytes, sample, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            sample?.TrySetException(e);
+            throw;
+        }
+    }
+
+    private static async Task<StagedInput> StageCoreAsync(string inputPath, bool gzip, string stagingDir, Action<long>? onBytes,
+        TaskCompletionSource<string?>? sample, CancellationToken cancellationToken)
     {
         var dataPath = Path.Combine(stagingDir, "data.jsonl");
+        var samplePath = Path.Combine(stagingDir, "sample.jsonl");
         using var reader = new LineBlockReader(inputPath, gzip, onBytes);
         await using var output = new FileStream(dataPath, FileMode.Create, FileAccess.Write, FileShare.Read, 1, FileOptions.None);
+        var sampleOutput = sample is null ? null : new FileStream(samplePath, FileMode.Create, FileAccess.Write, FileShare.Read, 1, FileOptions.None);
+        var sampleLeft = SampleLines;
         using var rejects = new RejectWriter(Path.Combine(stagingDir, "rejects.jsonl"));
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var keys = new List<string>();
@@ -29,10 +56,23 @@ internal static class JsonLinesStager
         var pending = new Queue<Task<CheckedBlock>>();
         var inFlight = Math.Max(2, Environment.ProcessorCount) + 1;
 
+        async Task CompleteSampleAsync(bool hasLines)
+        {
+            await sampleOutput!.DisposeAsync().ConfigureAwait(false);
+            sampleOutput = null;
+            sample!.TrySetResult(hasLines ? samplePath : null);
+        }
+
         async Task WriteOldestAsync()
         {
             var block = await pending.Dequeue().ConfigureAwait(false);
             await output.WriteAsync(block.Output.AsMemory(0, block.OutputLength), cancellationToken).ConfigureAwait(false);
+            if (sampleOutput is not null)
+            {
+                var take = LengthOfLines(block.Output.AsSpan(0, block.OutputLength), ref sampleLeft);
+                await sampleOutput.WriteAsync(block.Output.AsMemory(0, take), cancellationToken).ConfigureAwait(false);
+                if (sampleLeft == 0) await CompleteSampleAsync(staged + block.Staged > 0).ConfigureAwait(false);
+            }
             ArrayPool<byte>.Shared.Return(block.Output);
             foreach (var (line, reason, raw) in block.Rejects) rejects.Add(line, null, reason, raw);
             foreach (var key in block.Keys)
@@ -51,6 +91,7 @@ internal static class JsonLinesStager
                 if (pending.Count >= inFlight) await WriteOldestAsync().ConfigureAwait(false);
             }
             while (pending.Count > 0) await WriteOldestAsync().ConfigureAwait(false);
+            if (sampleOutput is not null) await CompleteSampleAsync(staged > 0).ConfigureAwait(false);
         }
         catch
         {
@@ -58,7 +99,25 @@ internal static class JsonLinesStager
             await Task.WhenAll(pending).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
             throw;
         }
+        finally
+        {
+            if (sampleOutput is not null) await sampleOutput.DisposeAsync().ConfigureAwait(false);
+        }
         return new StagedInput(dataPath, rejects.Path, records, staged, rejects.Count, keys, staged > 0);
+    }
+
+    /// <summary>The length of the first <paramref name="lines"/> lines of <paramref name="text"/> (all of it when it
+    /// has fewer); <paramref name="lines"/> is lowered by the lines counted.</summary>
+    private static int LengthOfLines(ReadOnlySpan<byte> text, ref int lines)
+    {
+        var length = 0;
+        while (lines > 0 && length < text.Length)
+        {
+            var newline = text[length..].IndexOf((byte)'\n');
+            length = newline < 0 ? text.Length : length + newline + 1;
+            lines--;
+        }
+        return length;
     }
 
     /// <summary>A block's lines checked: the staged bytes (rented), the rejected lines and the keys seen.</summary>

@@ -132,7 +132,7 @@ public sealed class DeltaWriter
 
     private async Task<WriteResult> WriteOnceAsync(DeltaTable table, Snapshot? snapshot, string sourceSql, WriteMode mode, WriteOptions options, CancellationToken ct)
     {
-        if (options.AppTransaction is { } app && snapshot?.AppTransactionVersion(app.AppId) is { } done && done >= app.Version)
+        if (snapshot is not null && options.AppTransactions.Any(app => snapshot.AppTransactionVersion(app.AppId) is { } done && done >= app.Version))
             return new WriteResult(snapshot.Version, 0, 0, 0, 0, AlreadyCommitted: true, 1);
 
         var input = SchemaReconciler.FromColumns(await _engine.DescribeAsync(sourceSql, ct).ConfigureAwait(false), table.Location);
@@ -148,7 +148,7 @@ public sealed class DeltaWriter
         var txn = table.StartTransaction(snapshot, "WRITE");
         txn.Parameters["mode"] = mode.ToString();
         txn.Parameters["partitionBy"] = new JsonArray(partitionBy.Select(p => (JsonNode)p).ToArray()).ToJsonString();
-        if (options.AppTransaction is { } appTxn) txn.SetAppTransaction(appTxn.AppId, appTxn.Version);
+        foreach (var (appId, version) in options.AppTransactions) txn.SetAppTransaction(appId, version);
 
         if (snapshot is null)
         {

@@ -27,7 +27,17 @@ public sealed record WriteOptions
     public string? ReplaceWhere { get; init; }
 
     /// <summary>Idempotency: (appId, version) recorded with the commit; a write whose version was already committed is skipped.</summary>
-    public (string AppId, long Version)? AppTransaction { get; init; }
+    public (string AppId, long Version)? AppTransaction
+    {
+        get => AppTransactions.Count == 1 ? AppTransactions[0] : null;
+        init => AppTransactions = value is { } one ? [one] : [];
+    }
+
+    /// <summary>
+    /// Several (appId, version) pairs recorded with the one commit (a write landing several inputs at once); the
+    /// write is skipped, as already committed, when any of them was.
+    /// </summary>
+    public IReadOnlyList<(string AppId, long Version)> AppTransactions { get; init; } = [];
 
     /// <summary>Table properties set when the write creates the table (delta.appendOnly, delta.checkpointInterval, ...).</summary>
     public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();

@@ -36,7 +36,7 @@ public sealed class Transaction
     private readonly List<RemoveFile> _removes = [];
     private Metadata? _newMetadata;
     private Protocol? _newProtocol;
-    private SetTransaction? _appTransaction;
+    private readonly List<SetTransaction> _appTransactions = [];
 
     internal Transaction(DeltaTable table, Snapshot? readSnapshot, string operation)
     {
@@ -86,9 +86,16 @@ public sealed class Transaction
         file.PartitionValues,
         file.Size));
 
-    /// <summary>Records (appId, version) so a re-run of the same batch is recognised and not committed twice.</summary>
+    /// <summary>
+    /// Records (appId, version) so a re-run of the same batch is recognised and not committed twice. One commit may
+    /// record several app ids (one per input it lands); it is skipped as already committed when any of them is.
+    /// </summary>
     public void SetAppTransaction(string appId, long version)
-        => _appTransaction = new SetTransaction(appId, version, _table.Clock.GetUtcNow().ToUnixTimeMilliseconds());
+    {
+        if (_appTransactions.Any(t => t.AppId == appId))
+            throw DeltaErrors.InvalidArgument($"Bug: the app transaction '{appId}' is set twice in one commit to '{_table.Location}'.");
+        _appTransactions.Add(new SetTransaction(appId, version, _table.Clock.GetUtcNow().ToUnixTimeMilliseconds()));
+    }
 
     public async Task<CommitResult> CommitAsync(CancellationToken cancellationToken = default)
     {
@@ -98,7 +105,7 @@ public sealed class Transaction
         ProtocolSupport.EnsureWritable(location, protocol, metadata);
         if (ReadSnapshot is { AppendOnly: true } && _removes.Any(r => r.DataChange))
             throw DeltaErrors.AppendOnly(location, Operation);
-        if (_appTransaction is { } app && ReadSnapshot?.AppTransactionVersion(app.AppId) is { } seen && seen >= app.Version)
+        if (ReadSnapshot is not null && _appTransactions.Any(app => ReadSnapshot.AppTransactionVersion(app.AppId) is { } seen && seen >= app.Version))
             return new CommitResult(ReadSnapshot.Version, 0, AlreadyCommitted: true, CheckpointWritten: false);
 
         var version = (ReadSnapshot?.Version ?? -1) + 1;
@@ -135,7 +142,7 @@ public sealed class Transaction
         yield return new CommitInfo(info);
         if (_newProtocol is not null || version == 0) yield return _newProtocol ?? ReadSnapshot!.Protocol;
         if (_newMetadata is not null || version == 0) yield return _newMetadata ?? ReadSnapshot!.Metadata;
-        if (_appTransaction is not null) yield return _appTransaction;
+        foreach (var t in _appTransactions) yield return t;
         foreach (var r in _removes) yield return r;
         foreach (var a in _adds) yield return a;
     }
@@ -147,7 +154,7 @@ public sealed class Transaction
     private long? CheckWinner(long version, IReadOnlyList<DeltaAction> winner)
     {
         var location = _table.Location;
-        if (_appTransaction is { } app && winner.OfType<SetTransaction>().Any(t => t.AppId == app.AppId && t.Version >= app.Version))
+        if (winner.OfType<SetTransaction>().Any(t => _appTransactions.Any(app => t.AppId == app.AppId && t.Version >= app.Version)))
             return version;
         if (winner.Any(a => a is Actions.Protocol or Actions.Metadata))
         {

@@ -97,7 +97,7 @@ public sealed class IngestRunner
                 files.AddRange(await ledger.RecoverAsync(source.Name, data, snapshot, ct).ConfigureAwait(false));
                 var todo = listed.Where(f => snapshot?.AppTransactionVersion(f.AppId(source.Name)) is not >= 1).ToList();
                 var bytesTotal = todo.Sum(f => f.Size);
-                long rows = 0, bytes = 0, reported = 0;
+                long rows = 0, bytes = 0, lastReport = 0;
                 var done = listed.Count - todo.Count;
                 progress?.Report(new IngestProgress(source.Name, done, listed.Count, 0, 0, bytesTotal));
                 foreach (var file in listed.Except(todo))
@@ -105,34 +105,43 @@ public sealed class IngestRunner
                     files.Add(new FileResult(StorageUri.Redact(file.Location), file.AppId(source.Name), FileStatus.Skipped, 0, 0, 0, file.Size, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow));
                 }
                 var ingestion = new FileIngestion(_lake, batchId);
-                foreach (var file in todo)
+                foreach (var batch in FileIngestion.Batches(source.Format, todo))
                 {
                     var before = bytes;
+                    var reported = new HashSet<SourceFile>();
                     void OnBytes(long n)
                     {
                         bytes += n;
-                        if (bytes - reported < 16 << 20) return;
-                        reported = bytes;
+                        if (bytes - lastReport < 16 << 20) return;
+                        lastReport = bytes;
+                        progress?.Report(new IngestProgress(source.Name, done, listed.Count, rows, bytes, bytesTotal));
+                    }
+                    void OnResult(FileResult result)
+                    {
+                        reported.Add(batch.First(f => !reported.Contains(f)));
+                        files.Add(result);
+                        rows += result.RowsRead;
+                        done++;
                         progress?.Report(new IngestProgress(source.Name, done, listed.Count, rows, bytes, bytesTotal));
                     }
                     try
                     {
-                        var result = await ingestion.IngestAsync(source, file, data, quarantine, OnBytes, ct).ConfigureAwait(false);
-                        files.Add(result);
-                        rows += result.RowsRead;
+                        await ingestion.IngestBatchAsync(source, batch, data, quarantine, OnBytes, OnResult, ct).ConfigureAwait(false);
                     }
                     catch (Exception e) when (IsFailure(e))
                     {
+                        // The batch's files are reported in order: the failing one is the first not reported.
+                        var file = batch.First(f => !reported.Contains(f));
                         error = $"source '{source.Name}': {Message(e)}";
                         files.Add(new FileResult(StorageUri.Redact(file.Location), file.AppId(source.Name), FileStatus.Failed, 0, 0, 0, file.Size,
                             DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, error));
+                        done++;
+                        progress?.Report(new IngestProgress(source.Name, done, listed.Count, rows, bytes, bytesTotal));
                         break;
                     }
                     finally
                     {
-                        bytes = before + file.Size;
-                        done++;
-                        progress?.Report(new IngestProgress(source.Name, done, listed.Count, rows, bytes, bytesTotal));
+                        bytes = before + batch.Sum(f => f.Size);
                     }
                 }
             }

@@ -47,12 +47,21 @@ internal sealed class RunLedger(LakeSession lake, string tableUri)
         foreach (var entry in await data.GetHistoryAsync(null, ct).ConfigureAwait(false))
         {
             var p = entry.OperationParameters;
-            if (p?["ingestAppId"]?.GetValue<string>() is not { } appId) continue;
-            if (p["ingestRunNumber"] is JsonValue run && run.TryGetValue<long>(out var n)) appId = RunKey(appId, n);
-            if (!done.Remove(appId)) continue;
-            recovered.Add(new FileResult(Text(p, "ingestFile") ?? "", appId, FileStatus.Landed, Number(p, "ingestRowsRead"), Number(p, "ingestRowsLanded"),
-                Number(p, "ingestRowsQuarantined"), Number(p, "ingestBytes"), Time(p, "ingestStartedAt") ?? entry.Timestamp,
-                Time(p, "ingestFinishedAt") ?? entry.Timestamp, Recovered: true));
+            if (p is null) continue;
+            // A file commit lists its files (several when small files were landed together); a PostgreSQL run's
+            // commit names its one table read at the top level.
+            IEnumerable<(JsonObject Info, Func<string, string> Key)> landed = p["ingestFiles"] is JsonArray list
+                ? list.OfType<JsonObject>().Select(f => (f, (Func<string, string>)(name => name)))
+                : [(p, name => "ingest" + char.ToUpperInvariant(name[0]) + name[1..])];
+            foreach (var (f, key) in landed)
+            {
+                if (Text(f, key("appId")) is not { } appId) continue;
+                if (p["ingestRunNumber"] is JsonValue run && run.TryGetValue<long>(out var n)) appId = RunKey(appId, n);
+                if (!done.Remove(appId)) continue;
+                recovered.Add(new FileResult(Text(f, key("file")) ?? "", appId, FileStatus.Landed, Number(f, key("rowsRead")), Number(f, key("rowsLanded")),
+                    Number(f, key("rowsQuarantined")), Number(f, key("bytes")), Time(f, key("startedAt")) ?? entry.Timestamp,
+                    Time(f, key("finishedAt")) ?? entry.Timestamp, Recovered: true));
+            }
         }
         return recovered;
     }

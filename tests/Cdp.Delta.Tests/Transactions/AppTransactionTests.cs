@@ -117,4 +117,33 @@ public class AppTransactionTests
         Assert.Equal([0L, 1], await t.CommitVersionsAsync());
         Assert.Single((await t.Table.GetSnapshotAsync()).Files);
     }
+
+    [Fact]
+    public async Task OneCommitMayLandSeveralAppIdsAndIsSkippedWhenAnyWasCommitted()
+    {
+        var t = TestTable.InMemory();
+        await t.CreateAsync();
+        var v0 = await t.Table.GetSnapshotAsync();
+        var both = t.Table.StartTransaction(v0, "WRITE");
+        both.SetAppTransaction("file-a", 1);
+        both.SetAppTransaction("file-b", 1);
+        both.Add(TestTable.File("ab.parquet"));
+        Assert.Throws<DeltaException>(() => both.SetAppTransaction("file-a", 1));
+        Assert.False((await both.CommitAsync()).AlreadyCommitted);
+        var snapshot = await t.Table.GetSnapshotAsync();
+        Assert.Equal((1L, 1L), (snapshot.AppTransactionVersion("file-a"), snapshot.AppTransactionVersion("file-b")));
+
+        // A later batch holding one of them is skipped whole, whether it reads before or after that commit.
+        var later = t.Table.StartTransaction(snapshot, "WRITE");
+        later.SetAppTransaction("file-b", 1);
+        later.SetAppTransaction("file-c", 1);
+        later.Add(TestTable.File("bc.parquet"));
+        Assert.True((await later.CommitAsync()).AlreadyCommitted);
+        var stale = Batch(t, v0, "file-c", 1, "c.parquet");
+        stale.SetAppTransaction("file-a", 1);
+        var lost = await stale.CommitAsync();
+        Assert.Equal((true, 1L), (lost.AlreadyCommitted, lost.Version));
+        Assert.Equal(["ab.parquet"], (await t.Table.GetSnapshotAsync()).Files.Select(f => f.Path));
+        Assert.Null((await t.Table.GetSnapshotAsync()).AppTransactionVersion("file-c"));
+    }
 }

@@ -122,7 +122,8 @@ public static class TrainingSets
             progress?.Report(string.Create(CultureInfo.InvariantCulture,
                 $"{target.ModelName}: {rows.Count:N0} people as of {cutoff:yyyy-MM-dd}, {rows.Count(r => r.Label):N0} positive"));
         }
-        var table = new TrainingTable(spec.NumericColumns, spec.CategoricalColumns, numeric, categorical, labels);
+        // One person appears once per cutoff: cross-validation keeps a person's rows in one fold.
+        var table = new TrainingTable(spec.NumericColumns, spec.CategoricalColumns, numeric, categorical, labels).GroupedBy(persons);
         return new TrainingSet(target, spec, [.. cutoffs.Order()], [.. persons], [.. rowCutoffs], table);
     }
 

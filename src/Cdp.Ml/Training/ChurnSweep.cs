@@ -4,7 +4,7 @@ namespace Cdp.Ml.Training;
 
 /// <summary>
 /// A small, seeded hyper-parameter sweep for a binary churn label: each configuration of <see cref="SearchSpace"/> is
-/// cross-validated on the same stratified folds, the best mean AUC wins (the earlier trial on a tie), its out-of-fold
+/// cross-validated on the same stratified folds (whole people to a fold when the table has groups), the best mean AUC wins (the earlier trial on a tie), its out-of-fold
 /// scores are Platt-calibrated and measured, and it is retrained on every row.
 /// </summary>
 public static class ChurnSweep
@@ -18,7 +18,9 @@ public static class ChurnSweep
         if (positives < options.MinimumPositives || negatives < options.MinimumNegatives)
             throw TrainingErrors.TooFewExamples(positives, negatives, options.MinimumPositives, options.MinimumNegatives);
 
-        var folds = CrossValidation.StratifiedFolds(table.Labels, options.Folds, options.Seed);
+        var folds = table.Groups is { } groups
+            ? CrossValidation.StratifiedGroupFolds(table.Labels, groups, options.Folds, options.Seed)
+            : CrossValidation.StratifiedFolds(table.Labels, options.Folds, options.Seed);
         var clock = Stopwatch.StartNew();
         var trials = new List<TrialResult>();
         CrossValidation? best = null;

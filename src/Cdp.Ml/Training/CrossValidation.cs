@@ -37,6 +37,36 @@ internal sealed class CrossValidation
         return assignment.Select(a => a.Order().ToArray()).ToArray();
     }
 
+    /// <summary>
+    /// Like <see cref="StratifiedFolds"/>, but whole groups (people) are dealt to the folds, so rows of one person never
+    /// sit in a training and a validation fold at once. People with any positive row are dealt first, then the others,
+    /// each shuffled with the seed, so every fold gets its share of positive people.
+    /// </summary>
+    public static int[][] StratifiedGroupFolds(IReadOnlyList<bool> labels, IReadOnlyList<long> groups, int folds, int seed)
+    {
+        var rowsOf = new Dictionary<long, List<int>>();
+        for (var i = 0; i < labels.Count; i++)
+        {
+            if (!rowsOf.TryGetValue(groups[i], out var rows)) rowsOf[groups[i]] = rows = [];
+            rows.Add(i);
+        }
+        var positive = rowsOf.Where(g => g.Value.Any(r => labels[r])).Select(g => g.Key).Order().ToArray();
+        var negative = rowsOf.Where(g => !g.Value.Any(r => labels[r])).Select(g => g.Key).Order().ToArray();
+        var random = new Random(seed);
+        var assignment = new List<int>[folds];
+        for (var f = 0; f < folds; f++) assignment[f] = [];
+        var next = 0;
+        foreach (var people in new[] { positive, negative })
+        {
+            random.Shuffle(people);
+            foreach (var person in people) assignment[next++ % folds].AddRange(rowsOf[person]);
+        }
+        var result = assignment.Select(a => a.Order().ToArray()).ToArray();
+        if (result.Any(fold => !fold.Any(r => labels[r]) || fold.All(r => labels[r])))
+            throw TrainingErrors.TooFewGroups(labels.Count(l => l), labels.Count(l => !l), positive.Length, negative.Length, folds);
+        return result;
+    }
+
     public static CrossValidation Run(TrainingTable table, TrialConfiguration configuration, int[][] folds, int seed, CancellationToken cancellationToken)
     {
         var scores = new double[table.Rows];

@@ -11,6 +11,12 @@ internal static class TrainingErrors
             + Text($"it needs at least {minimumPositives} positives and {minimumNegatives} negatives to cross-validate. ")
             + "Widen the customer selection or the observation window, or check that the label is not constant.");
 
+    public static TooFewExamplesException TooFewGroups(int positives, int negatives, int positiveGroups, int negativeGroups, int folds)
+        => new(positives, negatives, folds, folds,
+            Text($"The churn model cannot be cross-validated in {folds} folds that keep each person's rows together: ")
+            + Text($"{positiveGroups} people have a positive label and {negativeGroups} a negative one, and every fold needs both. ")
+            + "Use fewer folds, or widen the customer selection or the observation window.");
+
     public static ArgumentException NoFeatures()
         => new("The training table has no feature columns: name at least one numeric or categorical column.");
 

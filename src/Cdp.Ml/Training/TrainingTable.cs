@@ -39,7 +39,22 @@ public sealed class TrainingTable
     public IReadOnlyList<double[]> Numeric { get; }
     public IReadOnlyList<string?[]> Categorical { get; }
     public IReadOnlyList<bool> Labels { get; }
+
+    /// <summary>
+    /// Who each row is (a person id), when rows of one person come from several cutoffs: cross-validation then keeps
+    /// each person's rows in one fold, so no fold is scored on people its model was trained on. Null: rows are independent.
+    /// </summary>
+    public IReadOnlyList<long>? Groups { get; private init; }
+
     public int Rows => Labels.Count;
+
+    /// <summary>This table with the group (person) of every row.</summary>
+    public TrainingTable GroupedBy(IReadOnlyList<long> groups)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        if (groups.Count != Rows) throw TrainingErrors.RaggedTable("groups", Rows, groups.Count, groups.Count);
+        return new TrainingTable(NumericColumns, CategoricalColumns, Numeric, Categorical, Labels) { Groups = groups };
+    }
     public int Positives => Labels.Count(l => l);
     public int Negatives => Rows - Positives;
 

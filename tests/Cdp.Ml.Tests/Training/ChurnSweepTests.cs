@@ -101,6 +101,70 @@ public class ChurnSweepTests
     }
 
     [Fact]
+    public void Group_folds_keep_each_person_in_one_fold_and_share_out_positive_people()
+    {
+        // 200 people, 1 to 3 rows each (one per cutoff); a person's label may change between cutoffs.
+        var groups = new List<long>();
+        var labels = new List<bool>();
+        for (var person = 0; person < 200; person++)
+        {
+            for (var cutoff = 0; cutoff <= person % 3; cutoff++)
+            {
+                groups.Add(1000 + person);
+                labels.Add(person % 5 == 0 && cutoff == person % 3);
+            }
+        }
+        var folds = CrossValidation.StratifiedGroupFolds(labels, groups, 5, 7);
+        Assert.Equal(Enumerable.Range(0, labels.Count), folds.SelectMany(f => f).Order());
+        Assert.All(groups.Distinct(), person => Assert.Single(folds, f => f.Any(r => groups[r] == person)));
+        // 40 positive people: 8 to a fold.
+        Assert.All(folds, f => Assert.Equal(8, f.Where(r => labels[r]).Select(r => groups[r]).Distinct().Count()));
+        Assert.Equal(folds, CrossValidation.StratifiedGroupFolds(labels, groups, 5, 7));
+        Assert.NotEqual(folds, CrossValidation.StratifiedGroupFolds(labels, groups, 5, 8));
+    }
+
+    [Fact]
+    public void Too_few_positive_people_for_the_folds_are_refused_with_the_numbers()
+    {
+        // Three positive rows, but all of one person: no five folds can each hold a positive.
+        var labels = Enumerable.Range(0, 50).Select(i => i < 3).ToArray();
+        var groups = Enumerable.Range(0, 50).Select(i => i < 3 ? 1L : i).ToArray();
+        var error = Assert.Throws<TooFewExamplesException>(() => CrossValidation.StratifiedGroupFolds(labels, groups, 5, 1));
+        Assert.Contains("1 people have a positive label", error.Message, StringComparison.Ordinal);
+        Assert.Contains("5 folds", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Grouped_cross_validation_does_not_score_people_it_trained_on()
+    {
+        // Labels are noise, but each person appears three times with the same features and label: row folds let a
+        // model recognise people it trained on and score above chance; group folds see only new people.
+        var random = new Random(3);
+        var numbers = new List<double[]>();
+        var categories = new List<string?[]>();
+        var labels = new List<bool>();
+        var groups = new List<long>();
+        for (var person = 0; person < 400; person++)
+        {
+            double[] features = [random.NextDouble(), random.NextDouble(), random.NextDouble(), random.NextDouble()];
+            var label = random.NextDouble() < 0.3;
+            for (var copy = 0; copy < 3; copy++)
+            {
+                numbers.Add(features);
+                categories.Add([]);
+                labels.Add(label);
+                groups.Add(person);
+            }
+        }
+        var table = new TrainingTable(["a", "b", "c", "d"], [], numbers, categories, labels);
+        var options = new SweepOptions { Seed = 1, Folds = 3, MaxTrials = 3 };
+        var byRow = ChurnSweep.Run(table, options);
+        var byPerson = ChurnSweep.Run(table.GroupedBy(groups), options);
+        Assert.True(byRow.Best.MeanAuc > 0.65, $"row folds: {byRow.Best.MeanAuc}");
+        Assert.InRange(byPerson.Best.MeanAuc, 0.35, 0.62);
+    }
+
+    [Fact]
     public void Encoder_imputes_the_training_mean_with_an_indicator_and_ignores_unseen_categories()
     {
         var table = new TrainingTable(["x"], ["c"], [[1.0], [3.0], [double.NaN]], [["a"], ["b"], [null]], [true, false, true]);

@@ -89,6 +89,36 @@ public sealed class MlCommandsTests(Demo2000Lake demo) : IDisposable
     }
 
     /// <summary>
+    /// A registered per-category repurchase model is scored with the others: one row per scored customer in
+    /// gold.customer_category_scores, with the category's name, the model version and the horizon.
+    /// </summary>
+    [Fact]
+    public async Task Scoring_includes_every_registered_per_category_repurchase_model()
+    {
+        var trained = (await Ml("train", "repurchase:skincare", "--trials", "1")).Succeeded().JsonObject();
+        var scored = (await Ml("score")).Succeeded().JsonObject();
+        Assert.Contains($"skincare v{(long)trained["version"]!}", (string)scored["category_models"]!, StringComparison.Ordinal);
+
+        var rows = (await demo.SqlAsync("""
+            SELECT
+                (SELECT count(*) FROM gold.customer_scores) AS customers,
+                (SELECT count(*) FROM gold.customer_category_scores WHERE category = 'skincare') AS skincare_rows,
+                (SELECT count(*) FROM gold.customer_category_scores c JOIN gold.customer_scores s USING (person_id)
+                  WHERE c.category = 'skincare' AND c.data_as_of = s.data_as_of) AS matched,
+                (SELECT count(*) FROM gold.customer_category_scores WHERE repurchase_probability NOT BETWEEN 0 AND 1) AS out_of_range,
+                (SELECT count(DISTINCT repurchase_probability) FROM gold.customer_category_scores WHERE category = 'skincare') AS distinct_scores,
+                (SELECT max(model_version) FROM gold.customer_category_scores WHERE model_name = 'repurchase_skincare') AS model_version,
+                (SELECT min(horizon_days) FROM gold.customer_category_scores) AS horizon
+            """))[0]!;
+        Assert.Equal((long)rows["customers"]!, (long)rows["skincare_rows"]!);
+        Assert.Equal((long)rows["customers"]!, (long)rows["matched"]!);
+        Assert.Equal(0, (long)rows["out_of_range"]!);
+        Assert.True((long)rows["distinct_scores"]! > 10, rows.ToJsonString());
+        Assert.Equal((long)trained["version"]!, (long)rows["model_version"]!);
+        Assert.Equal(30, (int)rows["horizon"]!);
+    }
+
+    /// <summary>
     /// Every registered model carries its version, features, metrics, training window and the Delta versions of its
     /// inputs; training again with the same seed gives the same metrics under the next version.
     /// </summary>

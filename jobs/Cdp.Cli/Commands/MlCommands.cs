@@ -276,6 +276,9 @@ internal static class MlOutput
         yield return ("scores_table_version", run.ScoresVersion);
         yield return ("segments", run.Segmentation.Segments.Count);
         yield return ("segments_table_version", run.SegmentsVersion);
+        yield return ("category_models", run.CategoryScores.Count == 0
+            ? "none (train one with: cdp ml train repurchase:<category>)"
+            : string.Join(", ", run.CategoryScores.Select(c => $"{c.Category} v{c.ModelVersion.ToString(CultureInfo.InvariantCulture)}")));
     }
 
     public static IEnumerable<(string Field, object? Value)> Fields(HoldoutEvaluation e)

@@ -28,10 +28,16 @@ public sealed record CustomerScores(
     public int Rows => PersonIds.Length;
 }
 
+/// <summary>One per-category repurchase model's probabilities, row-aligned with <see cref="PersonIds"/>.</summary>
+public sealed record CategoryScoring(string Category, string ModelName, long ModelVersion, int HorizonDays, long[] PersonIds, double[] Probability);
+
 /// <summary>Scores every consenting customer as of a cutoff and publishes <c>gold.customer_scores</c>.</summary>
 public static class CustomerScoring
 {
     public const string ScoresTable = "customer_scores";
+
+    /// <summary>One row per person and category with a registered per-category repurchase model.</summary>
+    public const string CategoryScoresTable = "customer_category_scores";
 
     /// <summary>
     /// Computes the features each model was trained on as of <paramref name="cutoff"/> (the people who refused
@@ -87,6 +93,39 @@ public static class CustomerScoring
                    TIMESTAMPTZ {scoredAt} AS scored_at
             FROM {staging}
             ORDER BY person_id
+            """, WriteMode.Overwrite, new WriteOptions { OverwriteSchema = true }, cancellationToken).ConfigureAwait(false);
+        await engine.ExecuteAsync($"DROP TABLE {staging}", cancellationToken).ConfigureAwait(false);
+        return result.Version;
+    }
+
+    /// <summary>Replaces the rows of the category scores table with one row per person and scored category, in one commit.</summary>
+    public static async Task<long> PublishCategoriesAsync(DuckDbEngine engine, DeltaTable table, IReadOnlyList<CategoryScoring> categories,
+        CustomerScores scores, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(categories);
+        ArgumentNullException.ThrowIfNull(scores);
+        const string staging = "_cdp_ml_category_scores";
+        await engine.ExecuteAsync($"""
+            CREATE OR REPLACE TEMP TABLE {staging} (
+                person_id BIGINT, category VARCHAR, repurchase_probability DOUBLE, horizon_days INTEGER, model_name VARCHAR, model_version BIGINT)
+            """, cancellationToken).ConfigureAwait(false);
+        foreach (var c in categories)
+        {
+            var rows = c.PersonIds.Length;
+            await engine.AppendAsync(staging, rows,
+            [
+                c.PersonIds, Enumerable.Repeat(c.Category, rows).ToArray(), c.Probability, Enumerable.Repeat(c.HorizonDays, rows).ToArray(),
+                Enumerable.Repeat(c.ModelName, rows).ToArray(), Enumerable.Repeat(c.ModelVersion, rows).ToArray(),
+            ], cancellationToken).ConfigureAwait(false);
+        }
+        var scoredAt = Sql.Literal(scores.ScoredAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "+00");
+        var asOf = Sql.Literal(scores.Cutoff.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        var result = await new DeltaWriter(engine).WriteAsync(table, $"""
+            SELECT person_id, category, repurchase_probability, horizon_days, model_name, model_version,
+                   DATE {asOf} AS data_as_of, TIMESTAMPTZ {scoredAt} AS scored_at
+            FROM {staging}
+            ORDER BY person_id, category
             """, WriteMode.Overwrite, new WriteOptions { OverwriteSchema = true }, cancellationToken).ConfigureAwait(false);
         await engine.ExecuteAsync($"DROP TABLE {staging}", cancellationToken).ConfigureAwait(false);
         return result.Version;

@@ -18,7 +18,9 @@ public sealed record ValueRun(RegisteredModel Registered, ValueModel Model);
 /// One scoring run: the scores, the model versions they came from, the segments, and the Delta versions of
 /// gold.customer_scores and gold.customer_segments.
 /// </summary>
-public sealed record ScoringRun(CustomerScores Scores, ScoringModels Models, long ScoresVersion, SegmentationResult Segmentation, long SegmentsVersion);
+/// <param name="CategoryScores">The per-category repurchase models scored into gold.customer_category_scores (none when no such model is registered).</param>
+public sealed record ScoringRun(CustomerScores Scores, ScoringModels Models, long ScoresVersion, SegmentationResult Segmentation, long SegmentsVersion,
+    IReadOnlyList<CategoryScoring> CategoryScores);
 
 /// <summary>
 /// The ML jobs over one lake: train and register (churn, repurchase, value), score with the latest registered models,
@@ -109,11 +111,44 @@ public sealed class MlPipeline(DuckDbEngine engine, FeatureSources sources, Mode
         var version = await CustomerScoring.PublishAsync(engine, openGold(CustomerScoring.ScoresTable), scores, models, cancellationToken).ConfigureAwait(false);
         progress?.Report(string.Create(CultureInfo.InvariantCulture, $"published gold.{CustomerScoring.ScoresTable} version {version}"));
         await FeatureTable.PublishAsync(engine, openGold(FeatureTable.TableName), scores.Features, cancellationToken).ConfigureAwait(false);
+        var categoryScores = await ScoreCategoriesAsync(spec, scores, progress, cancellationToken).ConfigureAwait(false);
         var segmentation = CustomerSegments.Segment(scores, segmentOptions, cancellationToken);
         var segmentsVersion = await CustomerSegments.PublishAsync(engine, openGold(CustomerSegments.SegmentsTable), segmentation, scores.ScoredAt, cancellationToken).ConfigureAwait(false);
         progress?.Report(string.Create(CultureInfo.InvariantCulture,
             $"published gold.{CustomerSegments.SegmentsTable} version {segmentsVersion}: {segmentation.Segments.Count} segments"));
-        return new ScoringRun(scores, models, version, segmentation, segmentsVersion);
+        return new ScoringRun(scores, models, version, segmentation, segmentsVersion, categoryScores);
+    }
+
+    /// <summary>
+    /// Scores the latest version of every registered per-category repurchase model (<c>repurchase_&lt;category&gt;</c>,
+    /// trained with <c>cdp ml train repurchase:&lt;category&gt;</c>) for the people <paramref name="scores"/> holds, and
+    /// replaces gold.customer_category_scores with them in one commit. Nothing is written when there is no such model.
+    /// </summary>
+    private async Task<IReadOnlyList<CategoryScoring>> ScoreCategoriesAsync(FeatureSpec lakeSpec, CustomerScores scores, IProgress<string>? progress,
+        CancellationToken cancellationToken)
+    {
+        var prefix = PredictionTarget.Repurchase().ModelName + "_";
+        var names = (await registry.ListAsync(cancellationToken).ConfigureAwait(false))
+            .Select(m => m.ModelName).Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToList();
+        if (names.Count == 0) return [];
+        var scored = new List<CategoryScoring>();
+        var frames = new Dictionary<FeatureSpec, FeatureFrame> { [scores.Features.Spec] = scores.Features };
+        foreach (var name in names)
+        {
+            var classifier = await ClassifierAsync(name, lakeSpec, cancellationToken).ConfigureAwait(false);
+            if (!frames.TryGetValue(classifier.Spec, out var frame))
+                frames[classifier.Spec] = frame = await TrainingSets.FeaturesAsync(engine, sources, classifier.Spec, scores.Cutoff, cancellationToken).ConfigureAwait(false);
+            var slug = name[prefix.Length..];
+            var category = lakeSpec.Categories.FirstOrDefault(c => FeatureSpec.Slug(c) == slug) ?? slug;
+            var registered = await registry.RequireAsync(name, classifier.Version, cancellationToken).ConfigureAwait(false);
+            scored.Add(new CategoryScoring(category, name, classifier.Version, registered.Description.HorizonDays ?? PredictionTarget.DefaultRepurchaseHorizon,
+                frame.PersonIds, classifier.Model.Probabilities(frame.ToTable()).ToArray()));
+            progress?.Report(string.Create(CultureInfo.InvariantCulture, $"{name}: scored {frame.Rows:N0} customers"));
+        }
+        var version = await CustomerScoring.PublishCategoriesAsync(engine, openGold(CustomerScoring.CategoryScoresTable), scored, scores, cancellationToken)
+            .ConfigureAwait(false);
+        progress?.Report(string.Create(CultureInfo.InvariantCulture, $"published gold.{CustomerScoring.CategoryScoresTable} version {version}"));
+        return scored;
     }
 
     /// <summary>The churn and repurchase models judged on their holdouts against the BG/NBD baseline.</summary>

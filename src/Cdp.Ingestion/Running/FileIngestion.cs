@@ -189,7 +189,7 @@ internal sealed partial class FileIngestion(LakeSession lake, string batchId)
         string? schema = null;
         foreach (var file in files)
         {
-            var columns = await lake.Engine.DescribeAsync(file.Input.DataSql, ct).ConfigureAwait(false);
+            var columns = file.Input.ReaderColumns ?? await lake.Engine.DescribeAsync(file.Input.DataSql, ct).ConfigureAwait(false);
             var next = string.Join("\n", columns.Select(c => $"{c.Name}\t{c.Type}"));
             if (run.Count > 0 && next != schema)
             {

@@ -66,7 +66,10 @@ internal static class JsonLinesInput
         {
             var plain = $"SELECT * EXCLUDE ({line}), {lineage}, {line} FROM {Reader(sample)}";
             return new PreparedInput(plain, staged.Records,
-                _ => Task.FromResult<(string?, long)>((staged.Rejected > 0 ? fileRejects : null, staged.Rejected)), () => Task.CompletedTask);
+                _ => Task.FromResult<(string?, long)>((staged.Rejected > 0 ? fileRejects : null, staged.Rejected)), () => Task.CompletedTask)
+            {
+                ReaderColumns = inferred,
+            };
         }
 
         // Declared columns are read as text, then cast; the others keep their inferred types.
@@ -92,7 +95,7 @@ internal static class JsonLinesInput
             return (total > 0 ? fileRejects : null, total);
         }
 
-        return new PreparedInput(dataSql, staged.Records, CollectAsync, () => Task.CompletedTask);
+        return new PreparedInput(dataSql, staged.Records, CollectAsync, () => Task.CompletedTask) { ReaderColumns = inferred };
     }
 }
 

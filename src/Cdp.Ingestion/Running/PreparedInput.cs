@@ -1,3 +1,5 @@
+using Cdp.Engine;
+
 namespace Cdp.Ingestion.Running;
 
 /// <summary>
@@ -14,4 +16,11 @@ internal sealed record PreparedInput(
     string DataSql,
     long? RecordsRead,
     Func<CancellationToken, Task<(string? Sql, long Count)>> CollectRejectsAsync,
-    Func<Task> CleanupAsync);
+    Func<Task> CleanupAsync)
+{
+    /// <summary>
+    /// The columns and types the reader yields, when the preparation already knows them (JSON lines: those DuckDB
+    /// inferred); two inputs of one source with equal reader columns give rows of the same columns and types.
+    /// </summary>
+    public IReadOnlyList<ResultColumn>? ReaderColumns { get; init; }
+}

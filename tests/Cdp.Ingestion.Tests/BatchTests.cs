@@ -132,6 +132,31 @@ public sealed class BatchTests
     }
 
     [Fact]
+    public async Task Json_files_batch_by_their_inferred_types_and_a_line_beyond_the_sample_fails_only_its_file()
+    {
+        await using var w = new Workspace();
+        for (var day = 1; day <= 4; day++) w.Write($"events/{day}.jsonl", $"{{\"id\":{day},\"v\":{day * 10}}}\n");
+        w.Write("events/5.jsonl", "{\"id\":5,\"v\":50,\"extra\":\"x\"}\n");
+        var source = Workspace.Source("events", SourceFormat.JsonLines, Path.Combine(w.Inputs, "events", "*.jsonl"));
+        var table = w.Runner.TableUri("events");
+        (await w.RunAsync(source)).Sources[0].Reconciled();
+        // Files 1-4 in one commit; file 5 has another column and starts the next.
+        Assert.Equal(2, DataCommits(w, table).Length);
+        Assert.Equal([null, null, null, null, "x"], (await w.QueryAsync(table, "SELECT extra FROM t ORDER BY id")).Select(r => r[0] as string));
+
+        // Numbers for the whole of DuckDB's sample, then text: that file cannot land in a BIGINT column; the file
+        // before it in the same batch lands, the one after is not read.
+        w.Write("events/6.jsonl", "{\"id\":6,\"v\":60}\n");
+        w.Write("events/7.jsonl", string.Concat(Enumerable.Range(0, Staging.JsonLinesStager.SampleLines).Select(i => $"{{\"id\":7,\"v\":{i}}}\n")) + "{\"id\":7,\"v\":\"late text\"}\n");
+        w.Write("events/8.jsonl", "{\"id\":8,\"v\":80}\n");
+        var second = (await w.RunAsync(source)).Sources[0];
+        Assert.False(second.Succeeded);
+        Assert.Contains("7.jsonl", second.Error, StringComparison.Ordinal);
+        Assert.Equal([FileStatus.Landed, FileStatus.Failed], second.Files.Where(f => f.Status != FileStatus.Skipped).Select(f => f.Status));
+        Assert.Equal([1L, 2, 3, 4, 5, 6], (await w.QueryAsync(table, "SELECT DISTINCT id FROM t ORDER BY id")).Select(r => Workspace.Long(r[0])));
+    }
+
+    [Fact]
     public void Batches_keep_the_order_and_put_large_files_and_parquet_alone()
     {
         var store = new Cdp.Storage.InMemoryObjectStore();

@@ -16,6 +16,13 @@ public sealed class BatchTests
     private static string Rows(int first, int count, int badEvery = 0)
         => "id,d\n" + string.Concat(Enumerable.Range(first, count).Select(i => $"{i},{(badEvery > 0 && i % badEvery == 0 ? "not a date" : "2024-01-02")}\n"));
 
+    /// <summary>Writes 1.csv, 2.csv, ... of a folder with the texts given; returns the folder's CSV source.</summary>
+    private static SourceDefinition CsvFiles(Workspace w, string folder, params string[] texts)
+    {
+        for (var i = 0; i < texts.Length; i++) w.Write($"{folder}/{i + 1}.csv", texts[i]);
+        return Workspace.Source(folder, SourceFormat.Csv, Path.Combine(w.Inputs, folder, "*.csv"));
+    }
+
     private static SourceDefinition Daily(Workspace w)
         => Workspace.Source("daily", SourceFormat.Csv, Path.Combine(w.Inputs, "daily", "*.csv"), ',', ("d", "DATE"));
 
@@ -59,11 +66,7 @@ public sealed class BatchTests
     public async Task A_file_with_other_columns_starts_a_new_commit()
     {
         await using var w = new Workspace();
-        w.Write("mixed/1.csv", "id,name\n1,a\n");
-        w.Write("mixed/2.csv", "id,name\n2,b\n");
-        w.Write("mixed/3.csv", "id,name,extra\n3,c,x\n");
-        w.Write("mixed/4.csv", "id,name,extra\n4,d,y\n");
-        var source = Workspace.Source("mixed", SourceFormat.Csv, Path.Combine(w.Inputs, "mixed", "*.csv"));
+        var source = CsvFiles(w, "mixed", "id,name\n1,a\n", "id,name\n2,b\n", "id,name,extra\n3,c,x\n", "id,name,extra\n4,d,y\n");
         var run = (await w.RunAsync(source)).Sources[0].Reconciled();
         Assert.Equal(4, run.FilesNew);
         var table = w.Runner.TableUri("mixed");
@@ -76,11 +79,7 @@ public sealed class BatchTests
     public async Task A_file_that_does_not_fit_stops_the_source_at_that_file()
     {
         await using var w = new Workspace();
-        w.Write("ids/1.csv", "id\n1\n");
-        w.Write("ids/2.csv", "id\n2\n");
-        w.Write("ids/3.csv", "id\nthree\n");
-        w.Write("ids/4.csv", "id\n4\n");
-        var source = Workspace.Source("ids", SourceFormat.Csv, Path.Combine(w.Inputs, "ids", "*.csv"));
+        var source = CsvFiles(w, "ids", "id\n1\n", "id\n2\n", "id\nthree\n", "id\n4\n");
         var result = (await w.RunAsync(source)).Sources[0];
         Assert.False(result.Succeeded);
         Assert.Contains("3.csv", result.Error, StringComparison.Ordinal);

@@ -81,21 +81,13 @@ public static class CustomerScoring
             scores.Value.Select(v => v.ExpectedPurchases).ToArray(), scores.Value.Select(v => v.ProbabilityAlive).ToArray(),
             scores.Value.Select(v => v.ExpectedSpend).ToArray(), scores.Value.Select(v => v.Value).ToArray(),
         ], cancellationToken).ConfigureAwait(false);
-        var scoredAt = Sql.Literal(scores.ScoredAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "+00");
-        var asOf = Sql.Literal(scores.Cutoff.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        var result = await new DeltaWriter(engine).WriteAsync(table, $"""
-            SELECT person_id, churn_probability, repurchase_probability, expected_purchases, probability_alive, expected_spend, value,
-                   {models.Value.HorizonDays} AS value_horizon_days,
-                   {Sql.Literal(models.Churn.Version)} AS churn_model_version,
-                   {Sql.Literal(models.Repurchase.Version)} AS repurchase_model_version,
-                   {Sql.Literal(models.ValueVersion)} AS value_model_version,
-                   DATE {asOf} AS data_as_of,
-                   TIMESTAMPTZ {scoredAt} AS scored_at
-            FROM {staging}
-            ORDER BY person_id
-            """, WriteMode.Overwrite, new WriteOptions { OverwriteSchema = true }, cancellationToken).ConfigureAwait(false);
-        await engine.ExecuteAsync($"DROP TABLE {staging}", cancellationToken).ConfigureAwait(false);
-        return result.Version;
+        return await ReplaceAsync(engine, table, staging, $"""
+            person_id, churn_probability, repurchase_probability, expected_purchases, probability_alive, expected_spend, value,
+            {models.Value.HorizonDays} AS value_horizon_days,
+            {Sql.Literal(models.Churn.Version)} AS churn_model_version,
+            {Sql.Literal(models.Repurchase.Version)} AS repurchase_model_version,
+            {Sql.Literal(models.ValueVersion)} AS value_model_version
+            """, "person_id", scores, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Replaces the rows of the category scores table with one row per person and scored category, in one commit.</summary>
@@ -119,14 +111,22 @@ public static class CustomerScoring
                 Enumerable.Repeat(c.ModelName, rows).ToArray(), Enumerable.Repeat(c.ModelVersion, rows).ToArray(),
             ], cancellationToken).ConfigureAwait(false);
         }
+        return await ReplaceAsync(engine, table, staging, "person_id, category, repurchase_probability, horizon_days, model_name, model_version",
+            "person_id, category", scores, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Replaces the table's rows and schema with <paramref name="columns"/> of the staging table, plus the scores'
+    /// data_as_of and scored_at, in one commit; then drops the staging table.
+    /// </summary>
+    private static async Task<long> ReplaceAsync(DuckDbEngine engine, DeltaTable table, string staging, string columns, string orderBy,
+        CustomerScores scores, CancellationToken cancellationToken)
+    {
         var scoredAt = Sql.Literal(scores.ScoredAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "+00");
         var asOf = Sql.Literal(scores.Cutoff.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        var result = await new DeltaWriter(engine).WriteAsync(table, $"""
-            SELECT person_id, category, repurchase_probability, horizon_days, model_name, model_version,
-                   DATE {asOf} AS data_as_of, TIMESTAMPTZ {scoredAt} AS scored_at
-            FROM {staging}
-            ORDER BY person_id, category
-            """, WriteMode.Overwrite, new WriteOptions { OverwriteSchema = true }, cancellationToken).ConfigureAwait(false);
+        var result = await new DeltaWriter(engine).WriteAsync(table,
+            $"SELECT {columns}, DATE {asOf} AS data_as_of, TIMESTAMPTZ {scoredAt} AS scored_at FROM {staging} ORDER BY {orderBy}",
+            WriteMode.Overwrite, new WriteOptions { OverwriteSchema = true }, cancellationToken).ConfigureAwait(false);
         await engine.ExecuteAsync($"DROP TABLE {staging}", cancellationToken).ConfigureAwait(false);
         return result.Version;
     }

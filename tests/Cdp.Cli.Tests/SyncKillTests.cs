@@ -78,4 +78,72 @@ public sealed class SyncKillTests(Demo2000Lake demo) : IDisposable
         Assert.Equal(intended.Count, (long)ledger["accepted_people"]!);
         Assert.Equal(2, (long)ledger["runs"]!);
     }
+
+    /// <summary>
+    /// The same for Meta Custom Audiences: the resumed run finds the audience the killed one created (by name), resends
+    /// an announced batch under its session id, and the audience ends as an un-killed run leaves it, each row applied once.
+    /// </summary>
+    [Fact]
+    public async Task A_meta_sync_killed_mid_run_resumes_without_a_second_audience_or_a_second_apply()
+    {
+        var token = "EAAB-kill-test-" + Guid.NewGuid().ToString("N");
+        var variable = SyncLake.NewVariable();
+        await using var server = new MetaContractServer(token, "1234567890", rateLimit: 50);
+        var lake = SyncLake.Create(_dir.Path("meta-kill"), demo, $$"""
+            destinations:
+              ads:
+                type: meta
+                audiences: [vip]
+                ad_account_id: act_1234567890
+                api_version: {{server.ApiVersion}}
+                token_env: {{variable}}
+                base_url: '{{server.BaseUri}}'
+                limits: {batch_size: 5, concurrency: 1, requests_per_second: 4, timeout_seconds: 10}
+            """);
+        var intended = await SyncLake.IntendedAsync(lake.Lake, "vip", "ads");
+        Assert.True(intended.Count >= 40, $"{intended.Count} members: too few for the sync to take a while");
+        var environment = new Dictionary<string, string> { [variable] = token };
+        string[] sync = [CdpProcess.CdpDll, "sync", "--project-dir", lake.Project, "--lake", lake.Lake, "--format", "json"];
+
+        using (var first = CdpProcess.Start(sync, lake.Project, environment))
+        {
+            first.OutputDataReceived += (_, _) => { };
+            first.ErrorDataReceived += (_, _) => { };
+            first.BeginOutputReadLine();
+            first.BeginErrorReadLine();
+            using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+            while (server.PeopleIn("vip") < 15)
+            {
+                Assert.False(first.HasExited, $"the first run ended (exit {(first.HasExited ? first.ExitCode : 0)}) before it could be killed");
+                await Task.Delay(10, deadline.Token);
+            }
+            first.Kill(entireProcessTree: true);
+            await first.WaitForExitAsync(deadline.Token);
+        }
+        Assert.InRange(server.PeopleIn("vip"), 15, intended.Count - 1);
+
+        var second = await CdpProcess.RunAsync(sync, lake.Project, TimeSpan.FromMinutes(5), environment);
+        Assert.True(second.ExitCode == 0, $"exit {second.ExitCode}\n{second.Stdout}\n{second.Stderr}");
+        Assert.True((bool)second.JsonObject()["complete"]!);
+
+        // The oracle: the same sync, never killed, into a fresh stand-in (people sharing an identifier are one person there).
+        await using var reference = new MetaContractServer(token, "1234567890", rateLimit: 50);
+        var clean = SyncLake.Create(_dir.Path("meta-clean"), demo, $$"""
+            destinations:
+              ads: {type: meta, audiences: [vip], ad_account_id: act_1234567890, api_version: {{reference.ApiVersion}}, token_env: {{variable}}, base_url: '{{reference.BaseUri}}'}
+            """);
+        var once = await CdpProcess.RunAsync([CdpProcess.CdpDll, "sync", "--project-dir", clean.Project, "--lake", clean.Lake, "--format", "json"],
+            clean.Project, TimeSpan.FromMinutes(5), environment);
+        Assert.True(once.ExitCode == 0, $"exit {once.ExitCode}\n{once.Stdout}\n{once.Stderr}");
+
+        Assert.Equal(1, server.AudiencesNamed("vip"));
+        Assert.Equal(reference.MembersOf("vip"), server.MembersOf("vip"));
+        Assert.Equal(reference.PeopleIn("vip"), server.PeopleIn("vip"));
+        Assert.True(server.PeopleIn("vip") >= intended.Count - 3, $"{server.PeopleIn("vip")} people for {intended.Count} members");
+        // Each email applied as often as in the clean run (twice only for an email two members share): no batch was
+        // applied again after the kill.
+        Assert.Equal(reference.AppliedPerEmail.OrderBy(kv => kv.Key), server.AppliedPerEmail.OrderBy(kv => kv.Key));
+        Assert.True(server.AppliedPerEmail.Values.Count(n => n == 1) >= server.AppliedPerEmail.Count - 3);
+        Assert.Equal(0, server.ContractViolations);
+    }
 }

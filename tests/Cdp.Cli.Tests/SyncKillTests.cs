@@ -146,4 +146,67 @@ public sealed class SyncKillTests(Demo2000Lake demo) : IDisposable
         Assert.True(server.AppliedPerEmail.Values.Count(n => n == 1) >= server.AppliedPerEmail.Count - 3);
         Assert.Equal(0, server.ContractViolations);
     }
+
+    /// <summary>
+    /// Google Customer Match (Data Manager API) has no idempotency key: a batch in flight at the kill is resent, which
+    /// Google applies as a no-op. The list ends as an un-killed run leaves it; at most that one batch is applied twice.
+    /// </summary>
+    [Fact]
+    public async Task A_google_sync_killed_mid_run_ends_with_the_list_an_unkilled_run_leaves()
+    {
+        const string list = "9876543210";
+        var token = "ya29.kill-test-" + Guid.NewGuid().ToString("N");
+        var variable = SyncLake.NewVariable();
+        string Destination(Uri baseUri, string limits) => $$"""
+            destinations:
+              ads:
+                type: google_data_manager
+                audiences: [vip]
+                operating_account_id: '123-456-7890'
+                product_destination_id: '{{list}}'
+                token_env: {{variable}}
+                base_url: '{{baseUri}}'
+            {{limits}}
+            """;
+        await using var server = new GoogleDataManagerContractServer(token, "1234567890", [list], rateLimit: 50);
+        var lake = SyncLake.Create(_dir.Path("google-kill"), demo,
+            Destination(server.BaseUri, "    limits: {batch_size: 5, concurrency: 1, requests_per_second: 4, timeout_seconds: 10}"));
+        var intended = await SyncLake.IntendedAsync(lake.Lake, "vip", "ads");
+        Assert.True(intended.Count >= 40, $"{intended.Count} members: too few for the sync to take a while");
+        var environment = new Dictionary<string, string> { [variable] = token };
+        string[] sync = [CdpProcess.CdpDll, "sync", "--project-dir", lake.Project, "--lake", lake.Lake, "--format", "json"];
+
+        using (var first = CdpProcess.Start(sync, lake.Project, environment))
+        {
+            first.OutputDataReceived += (_, _) => { };
+            first.ErrorDataReceived += (_, _) => { };
+            first.BeginOutputReadLine();
+            first.BeginErrorReadLine();
+            using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+            while (server.UserLists[list].Count < 15)
+            {
+                Assert.False(first.HasExited, $"the first run ended (exit {(first.HasExited ? first.ExitCode : 0)}) before it could be killed");
+                await Task.Delay(10, deadline.Token);
+            }
+            first.Kill(entireProcessTree: true);
+            await first.WaitForExitAsync(deadline.Token);
+        }
+        Assert.InRange(server.UserLists[list].Count, 15, intended.Count - 1);
+
+        var second = await CdpProcess.RunAsync(sync, lake.Project, TimeSpan.FromMinutes(5), environment);
+        Assert.True(second.ExitCode == 0, $"exit {second.ExitCode}\n{second.Stdout}\n{second.Stderr}");
+        Assert.True((bool)second.JsonObject()["complete"]!);
+
+        await using var reference = new GoogleDataManagerContractServer(token, "1234567890", [list], rateLimit: 50);
+        var clean = SyncLake.Create(_dir.Path("google-clean"), demo, Destination(reference.BaseUri, ""));
+        var once = await CdpProcess.RunAsync([CdpProcess.CdpDll, "sync", "--project-dir", clean.Project, "--lake", clean.Lake, "--format", "json"],
+            clean.Project, TimeSpan.FromMinutes(5), environment);
+        Assert.True(once.ExitCode == 0, $"exit {once.ExitCode}\n{once.Stdout}\n{once.Stderr}");
+
+        Assert.Equal(reference.UserLists[list].Keys.Order(StringComparer.Ordinal), server.UserLists[list].Keys.Order(StringComparer.Ordinal));
+        Assert.True(server.UserLists[list].Count >= intended.Count - 3, $"{server.UserLists[list].Count} members for {intended.Count} people");
+        // Only the batch in flight at the kill (5 members) may have been applied twice.
+        var twice = server.AppliedPerMember.Where(kv => kv.Value > reference.AppliedPerMember.GetValueOrDefault(kv.Key)).ToList();
+        Assert.True(twice.Count <= 5, $"{twice.Count} members applied more often than in the clean run");
+    }
 }

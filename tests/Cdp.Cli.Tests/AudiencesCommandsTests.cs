@@ -55,6 +55,13 @@ public sealed class AudiencesCommandsTests(Demo2000Lake demo)
             .ToDictionary(r => (string)r!["audience"]!, r => (long)r!["n"]!);
         Assert.Equal(counted.OrderBy(kv => kv.Key), members.OrderBy(kv => kv.Key));
 
+        // The arbitration rule keeps ads off for VIPs who prefer email and are reached by email: show counts them.
+        var vip = (await Audiences("show", "vip")).Succeeded().JsonObject();
+        var arbitrated = (await demo.SqlAsync("SELECT count(*) FILTER (WHERE arbitrated_ads) AS n FROM gold.audience_members WHERE audience = 'vip'"))[0]!;
+        Assert.True((long)arbitrated["n"]! > 0, "no VIP was arbitrated off ads: the check below would test nothing");
+        Assert.Equal($"ads {(long)arbitrated["n"]!:N0}", (string)vip["arbitrated_off"]!);
+        Assert.Equal("-", (string)(await Audiences("show", "till_receipt")).Succeeded().JsonObject()["arbitrated_off"]!);
+
         var show = (await Audiences("show", "win_back")).Succeeded().JsonObject();
         Assert.Equal("compiles", (string)show["status"]!);
         Assert.Contains("\"churn_probability\" >= 0.6", (string)show["predicate"]!, StringComparison.Ordinal);

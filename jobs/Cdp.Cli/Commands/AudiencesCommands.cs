@@ -84,15 +84,24 @@ public abstract class AudiencesCommand<TSettings>(IAnsiConsole console) : CdpCom
 
     internal abstract Task<int> RunAsync(LakeSession lake, AudienceContext audiences, TSettings settings, Printer printer, CancellationToken ct);
 
-    internal static IReadOnlyList<string> SummaryColumns => ["audience", "priority", "members", "holdouts", "email", "sms", "ads"];
+    internal static IReadOnlyList<string> SummaryColumns => ["audience", "priority", "members", "holdouts", "email", "sms", "ads", "arbitrated off"];
 
     internal static IReadOnlyList<object?> SummaryRow(AudienceSummary s)
-        => [s.Audience, s.Priority, s.Members, s.Holdouts, s.ContactableEmail, s.ContactableSms, s.ContactableAds];
+        => [s.Audience, s.Priority, s.Members, s.Holdouts, s.ContactableEmail, s.ContactableSms, s.ContactableAds, Arbitrated(s)];
+
+    /// <summary>Members an arbitration rule kept off a channel, per channel ("ads 12"), or "-" when none.</summary>
+    internal static string Arbitrated(AudienceSummary s)
+    {
+        var parts = new[] { ("email", s.ArbitratedEmail), ("sms", s.ArbitratedSms), ("ads", s.ArbitratedAds) }
+            .Where(p => p.Item2 > 0).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Item1} {p.Item2:N0}")).ToList();
+        return parts.Count == 0 ? "-" : string.Join(", ", parts);
+    }
 
     internal static JsonObject SummaryJson(AudienceSummary s) => new()
     {
         ["audience"] = s.Audience, ["priority"] = s.Priority, ["members"] = s.Members, ["holdouts"] = s.Holdouts,
         ["contactable_email"] = s.ContactableEmail, ["contactable_sms"] = s.ContactableSms, ["contactable_ads"] = s.ContactableAds,
+        ["arbitrated_email"] = s.ArbitratedEmail, ["arbitrated_sms"] = s.ArbitratedSms, ["arbitrated_ads"] = s.ArbitratedAds,
         ["definition_hash"] = s.DefinitionHash,
     };
 }
@@ -151,14 +160,19 @@ public sealed class AudiencesListCommand(IAnsiConsole console) : AudiencesComman
     {
         var tables = await audiences.RegisterAsync(lake, ct);
         if (!tables.Any(t => t.Schema == "gold" && t.Name == AudienceBuilder.SummaryTable)) return new Dictionary<string, AudienceSummary>();
+        // A summary written before arbitration existed has no arbitrated_* columns: they read as 0.
+        var columns = (await lake.Engine.DescribeAsync($"SELECT * FROM gold.{AudienceBuilder.SummaryTable}", ct)).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        string Arbitrated(string column) => columns.Contains(column) ? column : "0";
         var rows = await lake.Engine.QueryAsync($"""
-            SELECT audience, definition_hash, priority, members, holdouts, contactable_email, contactable_sms, contactable_ads
+            SELECT audience, definition_hash, priority, members, holdouts, contactable_email, contactable_sms, contactable_ads,
+                   {Arbitrated("arbitrated_email")}, {Arbitrated("arbitrated_sms")}, {Arbitrated("arbitrated_ads")}
             FROM gold.{AudienceBuilder.SummaryTable}
             WHERE members_version = (SELECT max(members_version) FROM gold.{AudienceBuilder.SummaryTable})
             """, ct);
         static long N(object? v) => Convert.ToInt64(v, CultureInfo.InvariantCulture);
         return rows.Rows.ToDictionary(r => (string)r[0]!,
-            r => new AudienceSummary((string)r[0]!, (string)r[1]!, Convert.ToInt32(r[2], CultureInfo.InvariantCulture), N(r[3]), N(r[4]), N(r[5]), N(r[6]), N(r[7])),
+            r => new AudienceSummary((string)r[0]!, (string)r[1]!, Convert.ToInt32(r[2], CultureInfo.InvariantCulture), N(r[3]), N(r[4]), N(r[5]), N(r[6]), N(r[7]),
+                N(r[8]), N(r[9]), N(r[10])),
             StringComparer.Ordinal);
     }
 }
@@ -188,6 +202,7 @@ public sealed class AudiencesShowCommand(IAnsiConsole console) : AudiencesComman
             ("contactable_email", latest?.ContactableEmail),
             ("contactable_sms", latest?.ContactableSms),
             ("contactable_ads", latest?.ContactableAds),
+            ("arbitrated_off", latest is null ? null : Arbitrated(latest)),
         };
         printer.Summary($"audience {definition.Name}", fields);
         foreach (var error in compilation.Errors.Where(e => e.Contains(definition.Name, StringComparison.Ordinal)))

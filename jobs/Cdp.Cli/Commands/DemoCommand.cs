@@ -132,9 +132,14 @@ public sealed class DemoCommand(IAnsiConsole console) : CdpCommand<DemoSettings>
             clock.Restart();
             var audiences = AudienceContext.Load(project.RootDirectory, lakeUri);
             var build = await WithStatusAsync(settings, "Building the audiences...", () => audiences.BuildAsync(lake, cancellationToken));
-            Done(new Step("build audiences", string.Join(", ", build.Audiences.Select(a =>
-                string.Create(CultureInfo.InvariantCulture, $"{a.Audience} {a.Members:N0} ({a.Holdouts:N0} held out, email {a.ContactableEmail:N0}, sms {a.ContactableSms:N0}, ads {a.ContactableAds:N0})"))),
-                clock.Elapsed.TotalSeconds));
+            static string Counts(Cdp.Audiences.Membership.AudienceSummary a)
+            {
+                var off = AudiencesCommand<AudiencesSettings>.Arbitrated(a);
+                var arbitrated = off == "-" ? "" : "; arbitrated off " + off;
+                return string.Create(CultureInfo.InvariantCulture,
+                    $"{a.Audience} {a.Members:N0} ({a.Holdouts:N0} held out, email {a.ContactableEmail:N0}, sms {a.ContactableSms:N0}, ads {a.ContactableAds:N0}{arbitrated})");
+            }
+            Done(new Step("build audiences", string.Join(", ", build.Audiences.Select(Counts)), clock.Elapsed.TotalSeconds));
             audiencesBuilt = true;
         }
 

@@ -37,6 +37,8 @@ public class ShippedAudiencesTests
             ALTER TABLE gold.customer_profiles ADD COLUMN preferred_channel VARCHAR;
             UPDATE gold.customer_profiles SET preferred_channel = 'email' WHERE person_id = 1;
             INSERT INTO gold.person_consents VALUES (1, 'email', 'profiling', true), (4, 'email', 'profiling', true), (5, 'email', 'profiling', true);
+            -- The browse_abandonment model's rows: person 9 is an anonymous visitor without a profile.
+            CREATE TABLE gold.browse_abandonment AS SELECT * FROM (VALUES (2), (3), (9)) AS t(person_id);
             """);
         return lake;
     }
@@ -46,7 +48,7 @@ public class ShippedAudiencesTests
     {
         using var lake = Lake(withScores: true);
         var set = Shipped();
-        Assert.Equal(["win_back", "replenishment_due", "abandoned_cart", "cart_resume", "vip", "till_receipt"], set.Audiences.Select(a => a.Name));
+        Assert.Equal(["win_back", "replenishment_due", "abandoned_cart", "cart_resume", "browse_abandonment", "vip", "till_receipt"], set.Audiences.Select(a => a.Name));
         Assert.Equal(5, set.GlobalHoldout.Percent);
         var build = await lake.Builder().BuildAsync(set, AudienceRelations.Gold, new BuildOptions(AudienceLake.AsOf));
         var members = lake.Open(AudienceBuilder.MembersTable);
@@ -58,6 +60,9 @@ public class ShippedAudiencesTests
         Assert.Equal(new long[] { 1 }, await Of("cart_resume"));
         Assert.Equal(new long[] { 4 }, await Of("vip"));
         Assert.Equal(new long[] { 5 }, await Of("till_receipt"));
+        // The SQL-model audience: the model's people who have a profile; emailable where the email consent is granted.
+        Assert.Equal(new long[] { 2, 3 }, await Of("browse_abandonment"));
+        Assert.Equal(new long[] { 3 }, await AudienceMembership.PersonIdsAsync(lake.Engine, members, "browse_abandonment", contactableOn: Channel.Email));
         // Person 1 converts by email and is emailed by win_back: the shipped arbitration keeps them off its ads (person 4,
         // without an email address, stays on ads).
         var winBack = build.Audiences.Single(a => a.Audience == "win_back");

@@ -13,7 +13,7 @@ public sealed class AudiencesCommandsTests(Demo2000Lake demo)
     public async Task The_demo_builds_the_shipped_audiences_on_the_real_gold_tables_within_consent_and_holdouts()
     {
         var step = demo.Demo["steps"]!.AsArray().Single(s => (string)s!["step"]! == "build audiences");
-        foreach (var audience in new[] { "win_back", "replenishment_due", "abandoned_cart", "cart_resume", "vip", "till_receipt" })
+        foreach (var audience in new[] { "win_back", "replenishment_due", "abandoned_cart", "cart_resume", "browse_abandonment", "vip", "till_receipt" })
             Assert.Contains(audience + " ", (string)step!["result"]!, StringComparison.Ordinal);
 
         var breaches = (await demo.SqlAsync("""
@@ -39,6 +39,22 @@ public sealed class AudiencesCommandsTests(Demo2000Lake demo)
             LEFT JOIN gold.customer_scores s USING (person_id)
             LEFT JOIN gold.customer_traits t USING (person_id)
             """))[0]!;
+        // The SQL-model audience is the model's people who have a profile, and the model holds only product viewers
+        // who went no further.
+        var browse = (await demo.SqlAsync("""
+            SELECT
+                (SELECT count(*) FROM gold.audience_members WHERE audience = 'browse_abandonment') AS members,
+                (SELECT count(*) FROM gold.browse_abandonment WHERE person_id IN (SELECT person_id FROM gold.customer_profiles)) AS expected,
+                (SELECT count(*) FROM gold.audience_members WHERE audience = 'browse_abandonment'
+                   AND person_id NOT IN (SELECT person_id FROM gold.browse_abandonment)) AS outside,
+                (SELECT count(*) FROM gold.browse_abandonment b JOIN gold.person_activity a USING (person_id)
+                   WHERE a.activity_type IN ('add_to_cart', 'checkout', 'order', 'store_purchase') AND a.activity_at >= b.first_view_at) AS went_on
+            """))[0]!;
+        Assert.True((long)browse["members"]! > 10, browse.ToJsonString());
+        Assert.Equal((long)browse["expected"]!, (long)browse["members"]!);
+        Assert.Equal(0, (long)browse["outside"]!);
+        Assert.Equal(0, (long)browse["went_on"]!);
+
         Assert.True((long)breaches["members"]! > 500, breaches.ToJsonString());
         Assert.True((long)breaches["holdouts"]! > 0, breaches.ToJsonString());
         foreach (var breach in new[] { "email_without_consent", "sms_without_consent", "ads_without_consent", "holdouts_contactable", "win_back_below_threshold", "carts_sold_out", "resume_same_channel" })
@@ -49,7 +65,8 @@ public sealed class AudiencesCommandsTests(Demo2000Lake demo)
     public async Task Ls_show_and_overlap_report_the_latest_build()
     {
         var list = (await Audiences("ls")).Succeeded().JsonArray();
-        Assert.Equal(["abandoned_cart", "cart_resume", "replenishment_due", "till_receipt", "vip", "win_back"], list.Select(a => (string)a!["audience"]!).Order(StringComparer.Ordinal));
+        Assert.Equal(["abandoned_cart", "browse_abandonment", "cart_resume", "replenishment_due", "till_receipt", "vip", "win_back"],
+            list.Select(a => (string)a!["audience"]!).Order(StringComparer.Ordinal));
         var members = list.ToDictionary(a => (string)a!["audience"]!, a => (long)a!["members"]!);
         var counted = (await demo.SqlAsync("SELECT audience, count(*) AS n FROM gold.audience_members GROUP BY audience"))
             .ToDictionary(r => (string)r!["audience"]!, r => (long)r!["n"]!);

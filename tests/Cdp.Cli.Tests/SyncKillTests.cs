@@ -15,6 +15,24 @@ public sealed class SyncKillTests(Demo2000Lake demo) : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
+    /// <summary>Starts <c>cdp sync</c> and kills its whole process tree once <paramref name="ready"/> holds (failing if it ends first).</summary>
+    private static async Task KillOnceAsync(string[] sync, string project, IReadOnlyDictionary<string, string> environment, Func<bool> ready)
+    {
+        using var first = CdpProcess.Start(sync, project, environment);
+        first.OutputDataReceived += (_, _) => { };
+        first.ErrorDataReceived += (_, _) => { };
+        first.BeginOutputReadLine();
+        first.BeginErrorReadLine();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        while (!ready())
+        {
+            Assert.False(first.HasExited, $"the first run ended (exit {(first.HasExited ? first.ExitCode : 0)}) before it could be killed");
+            await Task.Delay(10, deadline.Token);
+        }
+        first.Kill(entireProcessTree: true);
+        await first.WaitForExitAsync(deadline.Token);
+    }
+
     [Fact]
     public async Task A_sync_killed_mid_run_resumes_in_a_new_process_and_applies_everyone_exactly_once()
     {
@@ -36,22 +54,7 @@ public sealed class SyncKillTests(Demo2000Lake demo) : IDisposable
         Assert.True(intended.Count >= 200, $"{intended.Count} members: too few for the sync to take a while");
         var environment = new Dictionary<string, string> { [variable] = secret };
         string[] sync = [CdpProcess.CdpDll, "sync", "--project-dir", lake.Project, "--lake", lake.Lake, "--format", "json"];
-
-        using (var first = CdpProcess.Start(sync, lake.Project, environment))
-        {
-            first.OutputDataReceived += (_, _) => { };
-            first.ErrorDataReceived += (_, _) => { };
-            first.BeginOutputReadLine();
-            first.BeginErrorReadLine();
-            using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-            while (server.AppliedOperations < 75)
-            {
-                Assert.False(first.HasExited, $"the first run ended (exit {(first.HasExited ? first.ExitCode : 0)}) before it could be killed");
-                await Task.Delay(10, deadline.Token);
-            }
-            first.Kill(entireProcessTree: true);
-            await first.WaitForExitAsync(deadline.Token);
-        }
+        await KillOnceAsync(sync, lake.Project, environment, () => server.AppliedOperations >= 75);
         var heldAtKill = server.Members.Count;
         Assert.InRange(heldAtKill, 75, intended.Count - 1);
 
@@ -104,22 +107,7 @@ public sealed class SyncKillTests(Demo2000Lake demo) : IDisposable
         Assert.True(intended.Count >= 40, $"{intended.Count} members: too few for the sync to take a while");
         var environment = new Dictionary<string, string> { [variable] = token };
         string[] sync = [CdpProcess.CdpDll, "sync", "--project-dir", lake.Project, "--lake", lake.Lake, "--format", "json"];
-
-        using (var first = CdpProcess.Start(sync, lake.Project, environment))
-        {
-            first.OutputDataReceived += (_, _) => { };
-            first.ErrorDataReceived += (_, _) => { };
-            first.BeginOutputReadLine();
-            first.BeginErrorReadLine();
-            using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-            while (server.PeopleIn("vip") < 15)
-            {
-                Assert.False(first.HasExited, $"the first run ended (exit {(first.HasExited ? first.ExitCode : 0)}) before it could be killed");
-                await Task.Delay(10, deadline.Token);
-            }
-            first.Kill(entireProcessTree: true);
-            await first.WaitForExitAsync(deadline.Token);
-        }
+        await KillOnceAsync(sync, lake.Project, environment, () => server.PeopleIn("vip") >= 15);
         Assert.InRange(server.PeopleIn("vip"), 15, intended.Count - 1);
 
         var second = await CdpProcess.RunAsync(sync, lake.Project, TimeSpan.FromMinutes(5), environment);
@@ -175,22 +163,7 @@ public sealed class SyncKillTests(Demo2000Lake demo) : IDisposable
         Assert.True(intended.Count >= 40, $"{intended.Count} members: too few for the sync to take a while");
         var environment = new Dictionary<string, string> { [variable] = token };
         string[] sync = [CdpProcess.CdpDll, "sync", "--project-dir", lake.Project, "--lake", lake.Lake, "--format", "json"];
-
-        using (var first = CdpProcess.Start(sync, lake.Project, environment))
-        {
-            first.OutputDataReceived += (_, _) => { };
-            first.ErrorDataReceived += (_, _) => { };
-            first.BeginOutputReadLine();
-            first.BeginErrorReadLine();
-            using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-            while (server.UserLists[list].Count < 15)
-            {
-                Assert.False(first.HasExited, $"the first run ended (exit {(first.HasExited ? first.ExitCode : 0)}) before it could be killed");
-                await Task.Delay(10, deadline.Token);
-            }
-            first.Kill(entireProcessTree: true);
-            await first.WaitForExitAsync(deadline.Token);
-        }
+        await KillOnceAsync(sync, lake.Project, environment, () => server.UserLists[list].Count >= 15);
         Assert.InRange(server.UserLists[list].Count, 15, intended.Count - 1);
 
         var second = await CdpProcess.RunAsync(sync, lake.Project, TimeSpan.FromMinutes(5), environment);

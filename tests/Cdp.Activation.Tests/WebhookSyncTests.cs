@@ -156,7 +156,10 @@ public class WebhookSyncTests
         await using var fx = new SyncFixture();
         await fx.CreateMembershipAsync(30);
         await using var server = new WebhookContractServer(SyncFixture.Secret, 10, 100);
-        var hook = SyncFixture.Webhook(server, SyncFixture.FastLimits(batch: 10, concurrency: 1), secret: "whsec_" + Convert.ToBase64String(new byte[24]));
+        // A generous attempt timeout: a first request slowed past the usual 800 ms on a loaded machine would be retried,
+        // and this test counts requests.
+        var limits = SyncFixture.FastLimits(batch: 10, concurrency: 1) with { AttemptTimeout = TimeSpan.FromSeconds(30) };
+        var hook = SyncFixture.Webhook(server, limits, secret: "whsec_" + Convert.ToBase64String(new byte[24]));
 
         var report = (await fx.NewSync().RunAsync([new(hook, fx.Request(hook))], "run-1"))[0];
 

@@ -136,8 +136,9 @@ public sealed class SyncKillTests(Demo2000Lake demo) : IDisposable
     }
 
     /// <summary>
-    /// Google Customer Match (Data Manager API) has no idempotency key: a batch in flight at the kill is resent, which
-    /// Google applies as a no-op. The list ends as an un-killed run leaves it; at most that one batch is applied twice.
+    /// Google Customer Match (Data Manager API) has no idempotency key: batches sent but without a committed outcome at
+    /// the kill are resent, which Google applies again as no-ops. The list ends as an un-killed run leaves it, and only
+    /// records without an outcome at the kill are applied twice.
     /// </summary>
     [Fact]
     public async Task A_google_sync_killed_mid_run_ends_with_the_list_an_unkilled_run_leaves()
@@ -158,13 +159,20 @@ public sealed class SyncKillTests(Demo2000Lake demo) : IDisposable
             """;
         await using var server = new GoogleDataManagerContractServer(token, "1234567890", [list], rateLimit: 50);
         var lake = SyncLake.Create(_dir.Path("google-kill"), demo,
-            Destination(server.BaseUri, "    limits: {batch_size: 5, concurrency: 1, requests_per_second: 4, timeout_seconds: 10}"));
+            // A long request timeout: a request that timed out after Google applied it would be sent again (Google has no
+            // idempotency key), which is not what this test measures.
+            Destination(server.BaseUri, "    limits: {batch_size: 5, concurrency: 1, requests_per_second: 4, timeout_seconds: 60}"));
         var intended = await SyncLake.IntendedAsync(lake.Lake, "vip", "ads");
         Assert.True(intended.Count >= 40, $"{intended.Count} members: too few for the sync to take a while");
         var environment = new Dictionary<string, string> { [variable] = token };
         string[] sync = [CdpProcess.CdpDll, "sync", "--project-dir", lake.Project, "--lake", lake.Lake, "--format", "json"];
         await KillOnceAsync(sync, lake.Project, environment, () => server.UserLists[list].Count >= 15);
         Assert.InRange(server.UserLists[list].Count, 15, intended.Count - 1);
+        // Records announced but without an outcome at the kill: sent or not, the next run sends them (again).
+        var unknown = (long)(await SyncLake.SqlAsync(lake.Lake, """
+            SELECT count(*) AS n FROM gold.sync_ledger i WHERE i.event = 'intent' AND NOT EXISTS (
+                SELECT 1 FROM gold.sync_ledger o WHERE o.event = 'outcome' AND o.batch_id = i.batch_id AND o.person_id = i.person_id)
+            """))[0]!["n"]!;
 
         var second = await CdpProcess.RunAsync(sync, lake.Project, TimeSpan.FromMinutes(5), environment);
         Assert.True(second.ExitCode == 0, $"exit {second.ExitCode}\n{second.Stdout}\n{second.Stderr}");
@@ -178,8 +186,9 @@ public sealed class SyncKillTests(Demo2000Lake demo) : IDisposable
 
         Assert.Equal(reference.UserLists[list].Keys.Order(StringComparer.Ordinal), server.UserLists[list].Keys.Order(StringComparer.Ordinal));
         Assert.True(server.UserLists[list].Count >= intended.Count - 3, $"{server.UserLists[list].Count} members for {intended.Count} people");
-        // Only the batch in flight at the kill (5 members) may have been applied twice.
+        // Only records whose outcome was unknown at the kill (batches sent whose outcome was not committed yet) may have
+        // been applied twice.
         var twice = server.AppliedPerMember.Where(kv => kv.Value > reference.AppliedPerMember.GetValueOrDefault(kv.Key)).ToList();
-        Assert.True(twice.Count <= 5, $"{twice.Count} members applied more often than in the clean run");
+        Assert.True(twice.Count <= unknown, $"{twice.Count} members applied more often than in the clean run, {unknown} records without outcome at the kill");
     }
 }

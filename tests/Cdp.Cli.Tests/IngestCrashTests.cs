@@ -27,6 +27,10 @@ public sealed class IngestCrashTests(ITestOutputHelper output) : IDisposable
         var customers = Path.Combine(lake, "bronze", "customers");
         var events = Path.Combine(lake, "bronze", "events");
         string[] args = [CdpProcess.CdpDll, "ingest", "--project-dir", _dir.Root, "--lake", lake, "--format", "json"];
+        // Staged copies go to a folder of this test, so the ones a killed run leaves behind can be counted.
+        var staging = _dir.Path("staging");
+        var environment = new Dictionary<string, string> { ["CDP_STAGING_DIR"] = staging };
+        var killed = 0;
         var seed = Environment.TickCount;
         var random = new Random(seed);
         output.WriteLine($"seed {seed}");
@@ -34,7 +38,7 @@ public sealed class IngestCrashTests(ITestOutputHelper output) : IDisposable
         for (var round = 0; round < 6; round++)
         {
             var before = TableState.CommitVersions(customers).Count + TableState.CommitVersions(events).Count;
-            using var process = CdpProcess.Start(args, _dir.Root);
+            using var process = CdpProcess.Start(args, _dir.Root, environment);
             process.OutputDataReceived += (_, _) => { };
             process.ErrorDataReceived += (_, _) => { };
             process.BeginOutputReadLine();
@@ -45,15 +49,22 @@ public sealed class IngestCrashTests(ITestOutputHelper output) : IDisposable
                 await Task.Delay(10);
             var delay = TimeSpan.FromMilliseconds(random.Next(0, 400));
             var exited = await Task.WhenAny(exit, Task.Delay(delay)) == exit;
-            if (!exited) process.Kill(entireProcessTree: true);
+            if (!exited)
+            {
+                process.Kill(entireProcessTree: true);
+                killed++;
+            }
             await process.WaitForExitAsync();
             var landed = TableState.CommitVersions(customers).Count > 0 ? await TableState.CountAsync(customers) : 0;
             output.WriteLine($"round {round}: {(exited ? "finished" : $"killed {delay.TotalMilliseconds} ms after a commit")}, customers rows {landed}");
             if (exited) break;
         }
 
-        var final = (await CdpProcess.RunCdpAsync(_dir.Root, [.. args[1..]])).Succeeded().JsonObject();
+        output.WriteLine($"{killed} kill(s) left {StagingFolders(staging)} staging folder(s)");
+        var final = (await CdpProcess.RunAsync(args, _dir.Root, TimeSpan.FromMinutes(10), environment)).Succeeded().JsonObject();
         Assert.True(final["succeeded"]!.GetValue<bool>());
+        // The complete run removed what the killed runs left, and its own folders.
+        Assert.Equal(0, StagingFolders(staging));
 
         long total = Files * RowsPerFile;
         await AssertExactlyOnceAsync(customers, Path.Combine(lake, "bronze", "_quarantine", "customers"), total, IngestProject.BadCsvRows(Files, RowsPerFile));
@@ -70,6 +81,9 @@ public sealed class IngestCrashTests(ITestOutputHelper output) : IDisposable
             Assert.Equal(total, Convert.ToInt64(r[4], System.Globalization.CultureInfo.InvariantCulture));
         });
     }
+
+    private static int StagingFolders(string parent)
+        => Directory.Exists(parent) ? Directory.GetDirectories(parent, "cdp-ingest-*").Length : 0;
 
     private static async Task AssertExactlyOnceAsync(string table, string quarantine, long total, long bad)
     {

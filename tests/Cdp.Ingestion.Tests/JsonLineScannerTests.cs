@@ -67,6 +67,61 @@ public sealed class JsonLineScannerTests
     }
 
     [Fact]
+    public void The_scanner_and_the_reader_record_the_same_kinds_of_value_for_each_key()
+    {
+        var lines = new[]
+        {
+            "{\"a\":1,\"b\":2.5,\"c\":\"x\",\"d\":true,\"e\":null,\"f\":{\"g\":1.5},\"h\":[1,[2]],\"i\":-1E3}",
+            "{\"a\":null,\"b\":3,\"c\":\"y\",\"d\":false,\"e\":\"z\",\"f\":{\"g\":1},\"h\":[{\"k\":0.5}],\"i\":0}",
+            // Another key order: kinds follow the key, not the position.
+            "{\"c\":7,\"a\":2}",
+        };
+        var expected = new (string, JsonKinds)[]
+        {
+            ("a", JsonKinds.Integer | JsonKinds.Null),
+            ("b", JsonKinds.Fraction | JsonKinds.Integer),
+            ("c", JsonKinds.String | JsonKinds.Integer),
+            ("d", JsonKinds.Bool),
+            ("e", JsonKinds.Null | JsonKinds.String),
+            ("f", JsonKinds.Object | JsonKinds.NestedFraction),
+            ("h", JsonKinds.Array | JsonKinds.NestedFraction),
+            ("i", JsonKinds.Fraction | JsonKinds.Integer),
+        };
+        var scanned = new KeyCollector();
+        var read = new KeyCollector();
+        foreach (var line in lines)
+        {
+            var bytes = Encoding.UTF8.GetBytes(line);
+            Assert.True(JsonLineScanner.IsPlainObject(bytes, scanned));
+            Assert.Null(JsonLinesStager.Check(bytes, read));
+        }
+        Assert.Equal(expected, scanned.Seen());
+        Assert.Equal(expected, read.Seen());
+    }
+
+    [Theory]
+    [InlineData("BIGINT", JsonKinds.Integer | JsonKinds.Null, true)]
+    [InlineData("BIGINT", JsonKinds.Integer | JsonKinds.Fraction, false)]
+    [InlineData("UBIGINT", JsonKinds.String, false)]
+    [InlineData("DOUBLE", JsonKinds.Integer | JsonKinds.Fraction, true)]
+    [InlineData("DOUBLE", JsonKinds.Bool, false)]
+    [InlineData("BOOLEAN", JsonKinds.Bool | JsonKinds.Null, true)]
+    [InlineData("BOOLEAN", JsonKinds.Bool | JsonKinds.String, false)]
+    [InlineData("BOOLEAN", JsonKinds.Integer, false)]
+    [InlineData("VARCHAR", JsonKinds.String | JsonKinds.Integer | JsonKinds.Object, true)]
+    [InlineData("DATE", JsonKinds.String, true)]
+    [InlineData("TIMESTAMP", JsonKinds.Integer, false)]
+    [InlineData("STRUCT(a BIGINT, b VARCHAR)", JsonKinds.Object, true)]
+    [InlineData("STRUCT(a BIGINT, b VARCHAR)", JsonKinds.Object | JsonKinds.NestedFraction, false)]
+    [InlineData("STRUCT(a DOUBLE, b VARCHAR)", JsonKinds.Object | JsonKinds.NestedFraction, true)]
+    [InlineData("STRUCT(a BIGINT)", JsonKinds.Array, false)]
+    [InlineData("BIGINT[]", JsonKinds.Array | JsonKinds.NestedFraction, false)]
+    [InlineData("DOUBLE[]", JsonKinds.Array | JsonKinds.NestedFraction, true)]
+    [InlineData("VARCHAR[]", JsonKinds.String, false)]
+    public void A_kind_of_value_fits_a_type_only_when_duckdb_reads_it_unchanged(string type, object kinds, bool fits)
+        => Assert.Equal(fits, Cdp.Ingestion.Running.JsonLinesInput.Fits(type, (JsonKinds)kinds));
+
+    [Fact]
     public async Task Lines_keep_their_numbers_across_staging_blocks()
     {
         await using var w = new Workspace();

@@ -314,13 +314,15 @@ internal sealed partial class FileIngestion(LakeSession lake, string batchId)
 
         public DateTimeOffset Started { get; } = DateTimeOffset.UtcNow;
 
-        public string StagingDir { get; } = Directory.CreateTempSubdirectory("cdp-ingest-").FullName;
+        /// <summary>The staged copy's folder; a gzip input's copy has no size bound, so it is not staged in memory.</summary>
+        public string StagingDir { get; } = StagingFolders.Create(
+            source.Format == SourceFormat.Parquet || file.Key.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? null : file.Size);
 
         public string Lineage => Ingestion.Lineage.Constants(Started, Location, batchId);
 
         public StagedInput? Staged { get; set; }
 
-        public IReadOnlyList<ResultColumn>? Sampled { get; set; }
+        public JsonSample? Sampled { get; set; }
 
         public string Local { get; set; } = "";
 

@@ -7,6 +7,7 @@ using System.Text.RegularExpressions;
 using Cdp.Delta;
 using Cdp.Engine;
 using Cdp.Ingestion.Config;
+using Cdp.Ingestion.Staging;
 using Cdp.Lake;
 using Npgsql;
 
@@ -41,7 +42,7 @@ internal sealed partial class PostgresIngestion(LakeSession lake, string batchId
             ? await HighWaterMarkAsync(source, data, snapshot!, appId, previousRun, ct).ConfigureAwait(false)
             : null;
 
-        var staging = Directory.CreateTempSubdirectory("cdp-ingest-pg-").FullName;
+        var staging = StagingFolders.Create(inputBytes: null);
         try
         {
             var csvPath = Path.Combine(staging, "rows.csv");

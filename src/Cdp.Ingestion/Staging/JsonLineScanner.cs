@@ -7,8 +7,8 @@ namespace Cdp.Ingestion.Staging;
 /// A quick check of the common line: one JSON object (RFC 8259) whose strings hold no <c>\u</c> escape, nested at
 /// most 64 deep, and no reserved top-level key. True means <see cref="System.Text.Json.Utf8JsonReader"/> reads the
 /// line as exactly one object too; false means "not sure": the caller then checks the line with the reader, which
-/// also says why a bad line is bad. It collects the top-level keys like the reader's check does. The line must
-/// already be valid UTF-8.
+/// also says why a bad line is bad. It collects the top-level keys and the kinds of their values like the reader's
+/// check does. The line must already be valid UTF-8.
 /// </summary>
 internal static class JsonLineScanner
 {
@@ -29,6 +29,7 @@ internal static class JsonLineScanner
         ulong arrays = 0; // bit k set: the container at depth k + 1 is an array
         var inArray = false;
         var position = 0;
+        var key = -1; // the position of the top-level key whose value is being read
         var state = State.AfterOpen;
         while (true)
         {
@@ -56,7 +57,11 @@ internal static class JsonLineScanner
                 if (c != (byte)'"') return false;
                 var nameStart = i + 1;
                 if (!SkipString(line, ref i, out var escaped)) return false;
-                if (depth == 1 && (escaped || !keys.TryAdd(line[nameStart..(i - 1)], position++))) return false;
+                if (depth == 1)
+                {
+                    if (escaped || !keys.TryAdd(line[nameStart..(i - 1)], position)) return false;
+                    key = position++;
+                }
                 i = SkipSpace(line, i);
                 if (i >= line.Length || line[i] != (byte)':') return false;
                 i = SkipSpace(line, i + 1);
@@ -66,6 +71,7 @@ internal static class JsonLineScanner
             if (c is (byte)'{' or (byte)'[')
             {
                 if (depth == MaxDepth) return false;
+                if (depth == 1) keys.Mark(key, c == (byte)'{' ? JsonKinds.Object : JsonKinds.Array);
                 inArray = c == (byte)'[';
                 arrays = (arrays << 1) | (inArray ? 1UL : 0UL);
                 depth++;
@@ -73,18 +79,30 @@ internal static class JsonLineScanner
                 state = State.AfterOpen;
                 continue;
             }
+            var fraction = false;
             var ok = c switch
             {
                 (byte)'"' => SkipString(line, ref i, out _),
                 (byte)'t' => SkipLiteral(line, ref i, "true"u8),
                 (byte)'f' => SkipLiteral(line, ref i, "false"u8),
                 (byte)'n' => SkipLiteral(line, ref i, "null"u8),
-                _ => SkipNumber(line, ref i),
+                _ => SkipNumber(line, ref i, out fraction),
             };
             if (!ok) return false;
+            if (depth == 1) keys.Mark(key, KindOf(c, fraction));
+            else if (fraction) keys.Mark(key, JsonKinds.NestedFraction);
             state = State.AfterValue;
         }
     }
+
+    /// <summary>The kind of the value starting with <paramref name="first"/> (not an object or array).</summary>
+    internal static JsonKinds KindOf(byte first, bool fraction) => first switch
+    {
+        (byte)'"' => JsonKinds.String,
+        (byte)'t' or (byte)'f' => JsonKinds.Bool,
+        (byte)'n' => JsonKinds.Null,
+        _ => fraction ? JsonKinds.Fraction : JsonKinds.Integer,
+    };
 
     private enum State
     {
@@ -130,19 +148,23 @@ internal static class JsonLineScanner
     }
 
     /// <summary><c>-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?</c>; what follows is checked by the caller.</summary>
-    private static bool SkipNumber(ReadOnlySpan<byte> line, ref int i)
+    /// <param name="fraction">Whether the number has a fraction or an exponent.</param>
+    private static bool SkipNumber(ReadOnlySpan<byte> line, ref int i, out bool fraction)
     {
+        fraction = false;
         if (line[i] == (byte)'-') i++;
         if (i >= line.Length) return false;
         if (line[i] == (byte)'0') i++;
         else if (!SkipDigits(line, ref i)) return false;
         if (i < line.Length && line[i] == (byte)'.')
         {
+            fraction = true;
             i++;
             if (!SkipDigits(line, ref i)) return false;
         }
         if (i < line.Length && (line[i] | 0x20) == (byte)'e')
         {
+            fraction = true;
             i++;
             if (i < line.Length && line[i] is (byte)'+' or (byte)'-') i++;
             if (!SkipDigits(line, ref i)) return false;

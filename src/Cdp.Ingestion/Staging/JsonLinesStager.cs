@@ -10,8 +10,8 @@ namespace Cdp.Ingestion.Staging;
 /// <summary>
 /// Streams a JSON-lines file once: each non-blank line must be valid UTF-8 and exactly one JSON object (checked with
 /// <see cref="Utf8JsonReader"/>), and is copied with <c>"_source_line": n</c> as its first member; other lines go to
-/// the reject file with the reason. The top-level keys seen are collected, so a key DuckDB's type sampling missed
-/// is noticed. Blocks of lines are checked on every core and written back in input order, so the staged file, the
+/// the reject file with the reason. The top-level keys seen are collected with the kinds of their values, so a key
+/// or a value DuckDB's type sampling missed is noticed. Blocks of lines are checked on every core and written back in input order, so the staged file, the
 /// rejects and the keys are the same as a single pass would produce; at most a few blocks are in memory.
 /// <para>
 /// The first <see cref="SampleLines"/> staged lines are also written to a small sample file, handed to
@@ -50,7 +50,7 @@ internal static class JsonLinesStager
         var sampleOutput = sample is null ? null : new FileStream(samplePath, FileMode.Create, FileAccess.Write, FileShare.Read, 1, FileOptions.None);
         var sampleLeft = SampleLines;
         using var rejects = new RejectWriter(Path.Combine(stagingDir, "rejects.jsonl"));
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new Dictionary<string, JsonKinds>(StringComparer.Ordinal);
         var keys = new List<string>();
         long records = 0, staged = 0;
         var pending = new Queue<Task<CheckedBlock>>();
@@ -75,9 +75,14 @@ internal static class JsonLinesStager
             }
             ArrayPool<byte>.Shared.Return(block.Output);
             foreach (var (line, reason, raw) in block.Rejects) rejects.Add(line, null, reason, raw);
-            foreach (var key in block.Keys)
+            foreach (var (key, kinds) in block.Keys)
             {
-                if (seen.Add(key)) keys.Add(key);
+                if (seen.TryGetValue(key, out var before)) seen[key] = before | kinds;
+                else
+                {
+                    seen[key] = kinds;
+                    keys.Add(key);
+                }
             }
             records += block.Records;
             staged += block.Staged;
@@ -103,7 +108,7 @@ internal static class JsonLinesStager
         {
             if (sampleOutput is not null) await sampleOutput.DisposeAsync().ConfigureAwait(false);
         }
-        return new StagedInput(dataPath, rejects.Path, records, staged, rejects.Count, keys, staged > 0);
+        return new StagedInput(dataPath, rejects.Path, records, staged, rejects.Count, keys, staged > 0) { Kinds = seen };
     }
 
     /// <summary>The length of the first <paramref name="lines"/> lines of <paramref name="text"/> (all of it when it
@@ -120,9 +125,9 @@ internal static class JsonLinesStager
         return length;
     }
 
-    /// <summary>A block's lines checked: the staged bytes (rented), the rejected lines and the keys seen.</summary>
+    /// <summary>A block's lines checked: the staged bytes (rented), the rejected lines and the keys seen with their kinds.</summary>
     private sealed record CheckedBlock(byte[] Output, int OutputLength, List<(long Line, string Reason, byte[] Raw)> Rejects,
-        IReadOnlyList<string> Keys, long Records, long Staged);
+        IReadOnlyList<(string Name, JsonKinds Kinds)> Keys, long Records, long Staged);
 
     // Runs once per block on the thread pool: optimise it at once rather than from tier-0 code.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -168,13 +173,25 @@ internal static class JsonLinesStager
                 output[written++] = (byte)'\n';
                 staged++;
             }
-            return new CheckedBlock(output, written, rejects, keys.Names, records, staged);
+            return new CheckedBlock(output, written, rejects, keys.Seen(), records, staged);
         }
         finally
         {
             block.Return();
         }
     }
+
+    /// <summary>The kind of the value starting at the reader's token; null for a token that does not start a value.</summary>
+    private static JsonKinds? KindOf(ref Utf8JsonReader reader) => reader.TokenType switch
+    {
+        JsonTokenType.StartObject => JsonKinds.Object,
+        JsonTokenType.StartArray => JsonKinds.Array,
+        JsonTokenType.String => JsonKinds.String,
+        JsonTokenType.True or JsonTokenType.False => JsonKinds.Bool,
+        JsonTokenType.Null => JsonKinds.Null,
+        JsonTokenType.Number => reader.ValueSpan.IndexOfAny(".eE"u8) >= 0 ? JsonKinds.Fraction : JsonKinds.Integer,
+        _ => null,
+    };
 
     /// <summary>Null when the line is one JSON object without reserved keys, else why it is rejected.</summary>
     // Runs once per file per process: optimise it at once rather than from tier-0 code.
@@ -189,11 +206,17 @@ internal static class JsonLinesStager
             var position = 0;
             while (reader.Read())
             {
-                if (reader.CurrentDepth == 1 && reader.TokenType == JsonTokenType.PropertyName)
+                var depth = reader.CurrentDepth;
+                if (depth == 1 && reader.TokenType == JsonTokenType.PropertyName)
                 {
                     if (keys.Add(ref reader, position++) is { } reserved) return $"the key '{reserved}' is reserved for lineage columns";
                 }
-                else if (reader.CurrentDepth == 0 && reader.TokenType == JsonTokenType.EndObject) break;
+                else if (depth == 0 && reader.TokenType == JsonTokenType.EndObject) break;
+                else if (depth >= 1 && KindOf(ref reader) is { } kind)
+                {
+                    if (depth == 1) keys.Mark(position - 1, kind);
+                    else if (kind == JsonKinds.Fraction) keys.Mark(position - 1, JsonKinds.NestedFraction);
+                }
             }
             if (reader.TokenType != JsonTokenType.EndObject || reader.CurrentDepth != 0) return "truncated JSON: the line ends before the object is complete";
             if (reader.Read()) return $"invalid JSON: more than one value on the line (at byte {reader.TokenStartIndex + 1})";
@@ -206,45 +229,5 @@ internal static class JsonLinesStager
                 ? $"invalid JSON at byte {at + 1} of the line"
                 : "truncated JSON: the line ends before the object is complete";
         }
-    }
-}
-
-/// <summary>
-/// The top-level keys of the objects seen, in first-seen order. Lines of one file mostly list the same keys in the
-/// same order, so each key is first compared with the one seen at its position last time, without allocating.
-/// </summary>
-internal sealed class KeyCollector
-{
-    private readonly List<byte[]> _byPosition = [];
-    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
-    private readonly List<string> _names = [];
-
-    public IReadOnlyList<string> Names => _names;
-
-    /// <summary>Records an unescaped property name; false when it is reserved.</summary>
-    public bool TryAdd(ReadOnlySpan<byte> name, int position)
-    {
-        if (position < _byPosition.Count && name.SequenceEqual(_byPosition[position])) return true;
-        var text = Encoding.UTF8.GetString(name);
-        if (Lineage.IsReserved(text)) return false;
-        Remember(text, name.ToArray(), position);
-        return true;
-    }
-
-    /// <summary>Records the property name under the reader; returns it when it is reserved.</summary>
-    public string? Add(ref Utf8JsonReader reader, int position)
-    {
-        if (!reader.ValueIsEscaped && position < _byPosition.Count && reader.ValueSpan.SequenceEqual(_byPosition[position])) return null;
-        var name = reader.GetString()!;
-        if (Lineage.IsReserved(name)) return name;
-        Remember(name, Encoding.UTF8.GetBytes(name), position);
-        return null;
-    }
-
-    private void Remember(string name, byte[] bytes, int position)
-    {
-        if (_seen.Add(name)) _names.Add(name);
-        if (position < _byPosition.Count) _byPosition[position] = bytes;
-        else if (position == _byPosition.Count) _byPosition.Add(bytes);
     }
 }

@@ -13,4 +13,7 @@ namespace Cdp.Ingestion.Staging;
 internal sealed record StagedInput(string DataPath, string RejectPath, long Records, long Staged, long Rejected, IReadOnlyList<string> Columns, bool HasData)
 {
     public const string LineColumn = "_source_line";
+
+    /// <summary>JSON lines: the kinds of value seen for each top-level key (of staged and rejected lines); null for CSV.</summary>
+    public IReadOnlyDictionary<string, JsonKinds>? Kinds { get; init; }
 }

@@ -31,6 +31,7 @@ public sealed class IngestCrashTests(ITestOutputHelper output) : IDisposable
         var staging = _dir.Path("staging");
         var environment = new Dictionary<string, string> { ["CDP_STAGING_DIR"] = staging };
         var killed = 0;
+        var killedPid = 0;
         var seed = Environment.TickCount;
         var random = new Random(seed);
         output.WriteLine($"seed {seed}");
@@ -53,6 +54,7 @@ public sealed class IngestCrashTests(ITestOutputHelper output) : IDisposable
             {
                 process.Kill(entireProcessTree: true);
                 killed++;
+                killedPid = process.Id;
             }
             await process.WaitForExitAsync();
             var landed = TableState.CommitVersions(customers).Count > 0 ? await TableState.CountAsync(customers) : 0;
@@ -61,6 +63,13 @@ public sealed class IngestCrashTests(ITestOutputHelper output) : IDisposable
         }
 
         output.WriteLine($"{killed} kill(s) left {StagingFolders(staging)} staging folder(s)");
+        if (killedPid != 0)
+        {
+            // What a run killed while staging leaves: a folder named after its process, holding a partial copy.
+            var leftover = Path.Combine(staging, $"cdp-ingest-{killedPid}-{Guid.NewGuid():N}");
+            Directory.CreateDirectory(leftover);
+            File.WriteAllText(Path.Combine(leftover, "data.jsonl"), "{\"_source_line\":1,");
+        }
         var final = (await CdpProcess.RunAsync(args, _dir.Root, TimeSpan.FromMinutes(10), environment)).Succeeded().JsonObject();
         Assert.True(final["succeeded"]!.GetValue<bool>());
         // The complete run removed what the killed runs left, and its own folders.

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Cdp.Delta;
 using Cdp.Engine;
 using Cdp.Ingestion.Config;
+using Cdp.Ingestion.Staging;
 using Cdp.Ingestion.Discovery;
 using Cdp.Lake;
 using Cdp.Storage;
@@ -45,6 +46,7 @@ public sealed class IngestRunner
         ArgumentNullException.ThrowIfNull(sources);
         var batchId = $"{DateTimeOffset.UtcNow:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid().ToString("N")[..8]}";
         var results = new List<SourceResult>();
+        StagingFolders.RemoveAbandoned();
         // Row order within a file need not be kept (_source_line records it); keeping it makes DuckDB buffer
         // out-of-order batches while writing Parquet, which costs memory and time on large files.
         await _lake.Engine.ExecuteAsync("SET preserve_insertion_order = false", cancellationToken).ConfigureAwait(false);

@@ -11,7 +11,7 @@ namespace Cdp.Ingestion.Staging;
 /// <c>CDP_STAGING_DIR</c> names the folder to use instead of both.
 /// <para>
 /// Each folder is named after the process that made it. A process killed mid-ingest leaves its folder behind (in
-/// memory, for a memory-backed one), so making a folder first removes those whose process is no longer running.
+/// memory, for a memory-backed one), so every ingest run first removes those whose process is no longer running.
 /// </para>
 /// </summary>
 internal static class StagingFolders
@@ -30,8 +30,6 @@ internal static class StagingFolders
     {
         var memoryFree = inputBytes is null ? 0 : MemoryFree();
         var parent = ParentFor(inputBytes, Environment.GetEnvironmentVariable(DirectoryVariable), memoryFree);
-        Directory.CreateDirectory(parent);
-        RemoveAbandoned(parent);
         var path = Path.Combine(parent, string.Create(CultureInfo.InvariantCulture, $"{Prefix}{Environment.ProcessId}-{Guid.NewGuid():N}"));
         Directory.CreateDirectory(path);
         return path;
@@ -49,6 +47,14 @@ internal static class StagingFolders
         if (!string.IsNullOrWhiteSpace(configured)) return configured;
         if (inputBytes is { } bytes && memoryFree > 0 && bytes <= memoryFree / 2 / GrowthBound) return MemoryFolder;
         return Path.GetTempPath();
+    }
+
+    /// <summary>Removes the staging folders of processes no longer running from every folder staged copies may go to.</summary>
+    public static int RemoveAbandoned()
+    {
+        var configured = Environment.GetEnvironmentVariable(DirectoryVariable);
+        string[] parents = string.IsNullOrWhiteSpace(configured) ? [MemoryFolder, Path.GetTempPath()] : [configured];
+        return parents.Where(Directory.Exists).Sum(RemoveAbandoned);
     }
 
     /// <summary>Removes the staging folders in <paramref name="parent"/> made by processes that are no longer running.</summary>

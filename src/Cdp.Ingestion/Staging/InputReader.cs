@@ -22,7 +22,10 @@ internal sealed class InputReader : IDisposable
         _onBytes = onBytes;
     }
 
-    public byte[] Buffer { get; private set; } = new byte[1 << 20];
+    /// <summary>The buffer's size until a record needs more.</summary>
+    public const int InitialBufferBytes = 1 << 20;
+
+    public byte[] Buffer { get; private set; } = new byte[InitialBufferBytes];
 
     /// <summary>Bytes of <see cref="Buffer"/> holding data.</summary>
     public int Length { get; private set; }

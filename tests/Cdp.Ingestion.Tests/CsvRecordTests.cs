@@ -68,6 +68,43 @@ public sealed class CsvRecordTests
     }
 
     [Fact]
+    public async Task A_fraction_beyond_the_type_sample_in_a_column_of_whole_numbers_widens_it_instead_of_being_rounded()
+    {
+        await using var w = new Workspace();
+        var text = new StringBuilder("id,v,w\n");
+        var sampled = WholeNumberColumns.SampleRecords + 100;
+        // v and w are whole numbers in DuckDB's sample; then v holds fractions (one quoted) and w 2.0, which is whole
+        // (the file is then sniffed from every row, and DuckDB types w as it then sees it).
+        for (var i = 1; i <= sampled; i++) text.Append(i).Append(',').Append(i).Append(',').Append(i).Append('\n');
+        var path = w.Write("late.csv", text + "-1,0.5,2.0\n-2,\"1.25\",3\n");
+        var s = (await w.RunAsync(Workspace.Source("late", SourceFormat.Csv, path))).Sources[0].Reconciled();
+        Assert.Equal(sampled + 2L, s.RowsLanded);
+        var late = await w.QueryAsync(w.Runner.TableUri("late"), "SELECT id, v, typeof(v), typeof(w) FROM t WHERE id < 0 ORDER BY id DESC");
+        Assert.Equal([[-1L, 0.5, "DOUBLE", "DOUBLE"], [-2L, 1.25, "DOUBLE", "DOUBLE"]], late.Select(r => new object?[] { Workspace.Long(r[0]), r[1], r[2], r[3] }));
+
+        // A value that is no number at all is not changed but refused: quarantined with the column and the type.
+        var other = w.Write("other.csv", text + "-3,maybe,4\n");
+        var o = (await w.RunAsync(Workspace.Source("other", SourceFormat.Csv, other))).Sources[0].Reconciled();
+        Assert.Equal((long)sampled, o.RowsLanded);
+        var q = await w.QueryAsync(w.Runner.QuarantineUri("other"), "SELECT _source_line, reason FROM t");
+        Assert.Equal([[sampled + 2L, "column 'v': value cannot be read as BIGINT"]], q.Select(r => new object?[] { Workspace.Long(r[0]), r[1] }));
+    }
+
+    [Fact]
+    public void Only_columns_of_whole_numbers_in_the_sample_are_watched_and_a_fraction_is_noted_once()
+    {
+        var columns = new WholeNumberColumns(4);
+        var row = 0L;
+        void Observe(string record) => columns.Observe(Encoding.UTF8.GetBytes(record), (byte)',', row++);
+        for (var i = 0; i < WholeNumberColumns.SampleRecords; i++) Observe(i == 7 ? "1,,x,2.5" : $"{i},-{i},x,\"{i}\"");
+        Observe("1.5,2,3.5,4");          // column 2 is text and column 3 had a fraction in the sample: not watched
+        Observe("2,\"1e-1\",y,1");        // a quoted exponent form
+        Observe("2.5,0.5,y,1");          // already noted columns are not noted again
+        Observe("3,1E2,y,1.0");          // 1E2 and 1.0 are whole
+        Assert.Equal([0, 1], columns.Fractions);
+    }
+
+    [Fact]
     public async Task A_quote_left_open_quarantines_the_rest_of_the_file_as_one_record()
     {
         await using var w = new Workspace();

@@ -6,7 +6,8 @@ namespace Cdp.Ingestion.Running;
 
 /// <summary>
 /// CSV: the staged copy (checked for UTF-8 and field counts, with line numbers) is read by DuckDB's CSV reader with
-/// a fixed dialect, declared types and sniffed types for the other columns. Values DuckDB cannot cast are stored in
+/// a fixed dialect, declared types and sniffed types for the other columns (sniffed from every row when the staging
+/// saw a fraction beyond the sample in a column of whole numbers, which the sniffed type would round). Values DuckDB cannot cast are stored in
 /// its reject tables (<c>store_rejects</c>) and become quarantine rows, with the reject file's.
 /// </summary>
 internal static class CsvInput
@@ -18,7 +19,9 @@ internal static class CsvInput
         var types = new List<string> { $"{Sql.Literal(Lineage.SourceLine)}: 'BIGINT'" };
         types.AddRange(source.Columns.Select(c => $"{Sql.Literal(HeaderName(staged, c.Name))}: {Sql.Literal(c.Type)}"));
         var delimiter = Sql.Literal(source.Delimiter.ToString());
-        var reader = $"read_csv({Sql.Literal(staged.DataPath)}, header = true, auto_detect = true, delim = {delimiter}, quote = '\"', escape = '\"', " +
+        // A fraction beyond the sample in a column of whole numbers would be rounded: let DuckDB sample every row.
+        var sample = staged.FractionsBeyondSample.Count > 0 ? "sample_size = -1, " : "";
+        var reader = $"read_csv({Sql.Literal(staged.DataPath)}, header = true, auto_detect = true, {sample}delim = {delimiter}, quote = '\"', escape = '\"', " +
                      $"strict_mode = true, store_rejects = true, rejects_table = {Sql.Literal(rejectsTable)}, rejects_scan = {Sql.Literal(scansTable)}, " +
                      $"types = {{{string.Join(", ", types)}}})";
         var line = Sql.Identifier(Lineage.SourceLine);

@@ -10,7 +10,8 @@ namespace Cdp.Ingestion.Staging;
 /// Streams a CSV file once, cutting it into records (RFC 4180: quoted fields may hold delimiters, doubled quotes and
 /// line breaks) with vectorised searches. Each record is checked for valid UTF-8 and for the header's field count,
 /// then copied with its starting line number as a leading field; records failing a check go to the reject file with
-/// the reason. Types are left to DuckDB, whose CAST rejects are collected later.
+/// the reason. Types are left to DuckDB, whose CAST rejects are collected later; the columns of whole numbers in
+/// DuckDB's type sample that later hold a fraction, which DuckDB would round, are noted (<see cref="WholeNumberColumns"/>).
 /// </summary>
 internal static class CsvStager
 {
@@ -34,6 +35,7 @@ internal static class CsvStager
         int start = 0, pos = 0, fields = 1, newlines = 0;
         var inQuotes = false;
         var quotedLately = 0;
+        var wholeNumbers = new WholeNumberColumns(0);
         reader.Refill(0, cancellationToken);
         if (reader.Length >= 3 && reader.Buffer[0] == 0xEF && reader.Buffer[1] == 0xBB && reader.Buffer[2] == 0xBF) start = pos = 3;
 
@@ -122,6 +124,7 @@ internal static class CsvStager
                 if (header is null)
                 {
                     header = ReadHeader(record, source, line, out headerProblem);
+                    wholeNumbers = new WholeNumberColumns(header.Length);
                     output.Write(Encoding.UTF8.GetBytes(StagedInput.LineColumn));
                     output.WriteByte(delimiter);
                     output.Write(record);
@@ -136,6 +139,7 @@ internal static class CsvStager
                     else if (fields != header.Length) rejects.Add(line, null, FieldCountReason(fields, header.Length, record, source.Delimiter), record);
                     else
                     {
+                        wholeNumbers.Observe(record, delimiter, staged);
                         Utf8Formatter.TryFormat(line, digits, out var n);
                         digits[n++] = delimiter;
                         output.Write(digits[..n]);
@@ -152,7 +156,10 @@ internal static class CsvStager
             start = pos = end + 1;
             if (end >= length && reader.AtEnd) break;
         }
-        return new StagedInput(dataPath, rejects.Path, records, staged, rejects.Count, header ?? [], header is not null && headerProblem is null);
+        return new StagedInput(dataPath, rejects.Path, records, staged, rejects.Count, header ?? [], header is not null && headerProblem is null)
+        {
+            FractionsBeyondSample = wholeNumbers.Fractions.Select(c => header![c]).ToList(),
+        };
     }
 
     /// <summary>After a record with a quote, this many records are cut field by field before a whole line is tried again.</summary>
@@ -232,4 +239,116 @@ internal static class CsvStager
     }
 
     private static string Escape(char c) => c == '\t' ? "\\t" : c.ToString();
+}
+
+/// <summary>
+/// Watches for a fraction in a column whose values in DuckDB's type sample (the first <see cref="SampleRecords"/>
+/// records) were all whole numbers: DuckDB types such a column BIGINT and rounds <c>0.5</c> to 0 without an error.
+/// Only those columns' values are looked at after the sample, so a file without whole-number columns costs nothing.
+/// </summary>
+internal sealed class WholeNumberColumns(int columns)
+{
+    /// <summary>DuckDB's default <c>sample_size</c> for <c>read_csv</c>.</summary>
+    public const int SampleRecords = 20480;
+
+    private readonly bool[] _whole = Enumerable.Repeat(true, columns).ToArray();
+    private readonly List<int> _fractions = [];
+    private int[] _watched = [];
+
+    /// <summary>The columns that held a fraction after the sample, in the order found.</summary>
+    public IReadOnlyList<int> Fractions => _fractions;
+
+    /// <summary>Looks at a staged record (with the header's field count), the <paramref name="index"/>-th (0-based).</summary>
+    public void Observe(ReadOnlySpan<byte> record, byte delimiter, long index)
+    {
+        if (index < SampleRecords)
+        {
+            var column = 0;
+            foreach (var field in new FieldEnumerator(record, delimiter))
+            {
+                if (_whole[column] && !IsWholeNumberOrEmpty(field)) _whole[column] = false;
+                column++;
+            }
+            if (index == SampleRecords - 1) _watched = Enumerable.Range(0, _whole.Length).Where(c => _whole[c]).ToArray();
+            return;
+        }
+        if (_watched.Length == 0) return;
+        var next = 0;
+        var at = 0;
+        foreach (var field in new FieldEnumerator(record, delimiter))
+        {
+            if (at++ != _watched[next]) continue;
+            if (field.IndexOfAny(".eE"u8) >= 0 && IsFraction(field))
+            {
+                var column = _watched[next];
+                _fractions.Add(column);
+                _watched = _watched.Where(c => c != column).ToArray();
+                if (next >= _watched.Length) return;
+            }
+            else if (++next == _watched.Length) return;
+        }
+    }
+
+    private static bool IsWholeNumberOrEmpty(ReadOnlySpan<byte> field)
+    {
+        field = field.Trim(" "u8);
+        if (field.Length > 0 && field[0] is (byte)'-' or (byte)'+') field = field[1..];
+        return !field.ContainsAnyExcept("0123456789"u8);
+    }
+
+    /// <summary>A number DuckDB reads but a whole-number type cannot hold unchanged.</summary>
+    private static bool IsFraction(ReadOnlySpan<byte> field)
+        => double.TryParse(field.Trim(" "u8), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value)
+           && value != Math.Truncate(value);
+
+    /// <summary>The fields of one record, unquoted (a quoted field's content with <c>""</c> kept as is).</summary>
+    private ref struct FieldEnumerator(ReadOnlySpan<byte> record, byte delimiter)
+    {
+        private ReadOnlySpan<byte> _rest = record;
+        private bool _done;
+
+        public ReadOnlySpan<byte> Current { get; private set; }
+
+        public readonly FieldEnumerator GetEnumerator() => this;
+
+        public bool MoveNext()
+        {
+            if (_done) return false;
+            if (_rest.Length > 0 && _rest[0] == (byte)'"')
+            {
+                // A quoted field ends at a quote not followed by another.
+                var i = 1;
+                while (true)
+                {
+                    var q = _rest[i..].IndexOf((byte)'"');
+                    if (q < 0)
+                    {
+                        i = _rest.Length;
+                        break;
+                    }
+                    i += q + 1;
+                    if (i < _rest.Length && _rest[i] == (byte)'"') i++;
+                    else break;
+                }
+                Current = _rest[1..Math.Max(1, i - 1)];
+                _rest = _rest[Math.Min(i, _rest.Length)..];
+                var d = _rest.IndexOf(delimiter);
+                if (d < 0) _done = true;
+                else _rest = _rest[(d + 1)..];
+                return true;
+            }
+            var end = _rest.IndexOf(delimiter);
+            if (end < 0)
+            {
+                Current = _rest;
+                _done = true;
+            }
+            else
+            {
+                Current = _rest[..end];
+                _rest = _rest[(end + 1)..];
+            }
+            return true;
+        }
+    }
 }

@@ -14,6 +14,9 @@ internal sealed record StagedInput(string DataPath, string RejectPath, long Reco
 {
     public const string LineColumn = "_source_line";
 
+    /// <summary>CSV: the columns whose values were whole numbers in DuckDB's type sample and later held a fraction.</summary>
+    public IReadOnlyList<string> FractionsBeyondSample { get; init; } = [];
+
     /// <summary>JSON lines: the kinds of value seen for each top-level key (of staged and rejected lines); null for CSV.</summary>
     public IReadOnlyDictionary<string, JsonKinds>? Kinds { get; init; }
 }

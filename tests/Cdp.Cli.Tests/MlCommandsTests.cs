@@ -118,6 +118,24 @@ public sealed class MlCommandsTests(Demo2000Lake demo) : IDisposable
         Assert.Equal(30, (int)rows["horizon"]!);
     }
 
+    /// <summary>A scheduler's retry of a training run (same <c>--run-id</c>) registers no second version.</summary>
+    [Fact]
+    public async Task A_training_retried_with_its_run_id_registers_no_second_version()
+    {
+        var runId = "airflow-" + Guid.NewGuid().ToString("N")[..8];
+        var first = (await Ml("train", "value", "--run-id", runId)).Succeeded().JsonObject();
+        var retry = (await CdpCli.RunAsync("ml", "train", "value", "--run-id", runId, "--project-dir", demo.Project)).Succeeded();
+        var retried = (await Ml("train", "value", "--run-id", runId)).Succeeded().JsonObject();
+        var other = (await Ml("train", "value")).Succeeded().JsonObject();
+
+        Assert.Equal((runId, false), ((string)first["run_id"]!, (bool)first["already_registered"]!));
+        Assert.Equal(((long)first["version"]!, true), ((long)retried["version"]!, (bool)retried["already_registered"]!));
+        Assert.True(retry.Stdout.Contains($"value: version {(long)first["version"]!} was registered by run {runId} already; nothing written", StringComparison.Ordinal), retry.Stdout);
+        Assert.Equal(((long)first["version"]! + 1, false), ((long)other["version"]!, (bool)other["already_registered"]!));
+        var rows = await demo.SqlAsync($"SELECT count(*) AS n FROM gold.ml_models WHERE model_name = 'value' AND run_id = '{runId}'");
+        Assert.Equal(1L, (long)rows[0]!["n"]!);
+    }
+
     /// <summary>
     /// Every registered model carries its version, features, metrics, training window and the Delta versions of its
     /// inputs; training again with the same seed gives the same metrics under the next version.

@@ -21,6 +21,7 @@ public sealed class UsageTests
     [InlineData("'yesterday' is not an ISO 8601 time", "lake", "export", "t", "o.parquet", "--timestamp", "yesterday")]
     [InlineData("--customers must be between", "demo", "lake", "--customers", "5")]
     [InlineData("--people must be between", "demo", "--people", "0")]
+    [InlineData("--run-id must be 1 to 200 characters", "ml", "train", "value", "--run-id", " ")]
     [InlineData("'many'", "lake", "history", "t", "--limit", "many")]
     public async Task A_wrong_command_line_exits_2_naming_the_problem(string expected, params string[] args)
     {

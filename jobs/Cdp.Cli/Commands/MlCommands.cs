@@ -62,6 +62,15 @@ public sealed class MlTrainSettings : MlSettings
     [CommandOption("--horizon <DAYS>")]
     [Description("The label's horizon in days (default: 90 for churn, 30 for repurchase, 365 for value).")]
     public int? Horizon { get; init; }
+
+    [CommandOption("--run-id <ID>")]
+    [Description("An id for this training run, such as the scheduler's run id: a retry with the same id registers no second version (default: a new id).")]
+    public string? RunId { get; init; }
+
+    public override ValidationResult Validate()
+        => RunId is { } id && (string.IsNullOrWhiteSpace(id) || id.Length > 200)
+            ? ValidationResult.Error("--run-id must be 1 to 200 characters")
+            : base.Validate();
 }
 
 /// <summary>The lake's gold tables as the ML jobs read them, their Delta versions, and the model registry.</summary>
@@ -107,7 +116,8 @@ internal sealed class MlLake
     public DeltaTable Gold(string name) => _lake.OpenTable(LakeUri.TrimEnd('/') + "/gold/" + name);
 
     /// <summary>The ML jobs over this lake, recording the tables' current versions with every model.</summary>
-    public MlPipeline Pipeline() => new(_lake.Engine, Sources, Registry, Gold, InputVersions());
+    /// <param name="runId">The id the models are registered under (see <see cref="MlPipeline.RunId"/>).</param>
+    public MlPipeline Pipeline(string? runId = null) => new(_lake.Engine, Sources, Registry, Gold, InputVersions()) { RunId = runId };
 
     /// <summary>The Delta version of every relation the features read, as of now.</summary>
     public IReadOnlyDictionary<string, long> InputVersions()
@@ -151,16 +161,20 @@ public sealed class MlTrainCommand(IAnsiConsole console) : MlCommand<MlTrainSett
     {
         if (string.Equals(settings.Model, "value", StringComparison.OrdinalIgnoreCase))
         {
-            var value = await lake.Pipeline().TrainValueAsync(settings.Horizon, progress, ct);
-            printer.Summary($"model value version {value.Registered.Version} registered", MlOutput.Fields(value));
+            var value = await lake.Pipeline(settings.RunId).TrainValueAsync(settings.Horizon, progress, ct);
+            printer.Summary(Registered(value.Registered, value.AlreadyRegistered), MlOutput.Fields(value));
         }
         else
         {
-            var classifier = await lake.Pipeline().TrainClassifierAsync(Target(settings), settings.TrainingOptions(), progress, ct);
-            printer.Summary($"model {classifier.Registered.ModelName} version {classifier.Registered.Version} registered", MlOutput.Fields(classifier));
+            var classifier = await lake.Pipeline(settings.RunId).TrainClassifierAsync(Target(settings), settings.TrainingOptions(), progress, ct);
+            printer.Summary(Registered(classifier.Registered, classifier.AlreadyRegistered), MlOutput.Fields(classifier));
         }
         return ExitCodes.Success;
     }
+
+    private static string Registered(RegisteredModel model, bool before) => before
+        ? $"model {model.ModelName} version {model.Version} was already registered by run {model.Description.RunId}; nothing written"
+        : $"model {model.ModelName} version {model.Version} registered";
 
     private static PredictionTarget Target(MlTrainSettings settings)
     {
@@ -233,6 +247,8 @@ internal static class MlOutput
         var m = run.Trained.Sweep.Metrics;
         yield return ("model", r.ModelName);
         yield return ("version", r.Version);
+        yield return ("run_id", r.Description.RunId);
+        yield return ("already_registered", run.AlreadyRegistered);
         yield return ("algorithm", r.Description.Algorithm);
         yield return ("training_cutoffs", string.Join(", ", r.Description.TrainingCutoffs.Select(Day)));
         yield return ("horizon_days", r.Description.HorizonDays);
@@ -253,6 +269,8 @@ internal static class MlOutput
         var m = run.Model;
         yield return ("model", run.Registered.ModelName);
         yield return ("version", run.Registered.Version);
+        yield return ("run_id", run.Registered.Description.RunId);
+        yield return ("already_registered", run.AlreadyRegistered);
         yield return ("algorithm", run.Registered.Description.Algorithm);
         yield return ("customers", m.Customers);
         yield return ("repeat_buyers", m.RepeatBuyers);

@@ -9,10 +9,12 @@ using Cdp.Ml.Training;
 namespace Cdp.Ml.Jobs;
 
 /// <summary>A classifier trained on the lake and registered.</summary>
-public sealed record ClassifierRun(RegisteredModel Registered, TrainedClassifier Trained);
+/// <param name="AlreadyRegistered">The run had registered this model before (a retry): <paramref name="Registered"/> is that version, nothing new was written.</param>
+public sealed record ClassifierRun(RegisteredModel Registered, TrainedClassifier Trained, bool AlreadyRegistered = false);
 
 /// <summary>A value model fitted on the lake and registered.</summary>
-public sealed record ValueRun(RegisteredModel Registered, ValueModel Model);
+/// <param name="AlreadyRegistered">The run had registered this model before (a retry): <paramref name="Registered"/> is that version, nothing new was written.</param>
+public sealed record ValueRun(RegisteredModel Registered, ValueModel Model, bool AlreadyRegistered = false);
 
 /// <summary>
 /// One scoring run: the scores, the model versions they came from, the segments, and the Delta versions of
@@ -36,6 +38,12 @@ public sealed class MlPipeline(DuckDbEngine engine, FeatureSources sources, Mode
 
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
+    /// <summary>
+    /// The id the trained models are registered under, e.g. a scheduler's run id: a retry with the same id registers
+    /// no second version of a model the run registered (see <see cref="ModelRegistry.RegisterAsync"/>). Null: a new id per model.
+    /// </summary>
+    public string? RunId { get; init; }
+
     /// <summary>Trains on cutoffs up to the end of the data and registers the model as the next version of its name.</summary>
     public async Task<ClassifierRun> TrainClassifierAsync(PredictionTarget target, ClassifierTrainingOptions options, IProgress<string>? progress = null,
         CancellationToken cancellationToken = default)
@@ -51,7 +59,7 @@ public sealed class MlPipeline(DuckDbEngine engine, FeatureSources sources, Mode
             ModelName = target.ModelName,
             Kind = ModelKinds.BinaryClassifier,
             Algorithm = trained.Sweep.Best.Configuration.ToString(),
-            RunId = Guid.NewGuid().ToString("N"),
+            RunId = RunId ?? Guid.NewGuid().ToString("N"),
             Seed = options.Sweep.Seed,
             TrainingCutoffs = trained.Set.Cutoffs,
             HorizonDays = target.HorizonDays,
@@ -61,9 +69,8 @@ public sealed class MlPipeline(DuckDbEngine engine, FeatureSources sources, Mode
             Metrics = Metrics(trained.Sweep),
             InputVersions = inputVersions,
         };
-        var registered = await registry.RegisterAsync(description, artifact.ToArray(), cancellationToken).ConfigureAwait(false);
-        progress?.Report(string.Create(CultureInfo.InvariantCulture, $"{target.ModelName}: registered version {registered.Version}"));
-        return new ClassifierRun(registered, trained);
+        var (registered, before) = await RegisterAsync(description, artifact.ToArray(), progress, cancellationToken).ConfigureAwait(false);
+        return new ClassifierRun(registered, trained, before);
     }
 
     /// <summary>Fits BG/NBD and Gamma-Gamma on every purchase and registers them as the next version of <c>value</c>.</summary>
@@ -77,7 +84,7 @@ public sealed class MlPipeline(DuckDbEngine engine, FeatureSources sources, Mode
             ModelName = ValueModelName,
             Kind = ModelKinds.Btyd,
             Algorithm = "BG/NBD + Gamma-Gamma",
-            RunId = Guid.NewGuid().ToString("N"),
+            RunId = RunId ?? Guid.NewGuid().ToString("N"),
             TrainingCutoffs = [span.ScoringCutoff],
             HorizonDays = model.HorizonDays,
             Rows = model.Customers,
@@ -89,9 +96,20 @@ public sealed class MlPipeline(DuckDbEngine engine, FeatureSources sources, Mode
             },
             InputVersions = inputVersions,
         };
-        var registered = await registry.RegisterAsync(description, model.ToJson(), cancellationToken).ConfigureAwait(false);
-        progress?.Report(string.Create(CultureInfo.InvariantCulture, $"value: registered version {registered.Version}"));
-        return new ValueRun(registered, model);
+        var (registered, before) = await RegisterAsync(description, model.ToJson(), progress, cancellationToken).ConfigureAwait(false);
+        return new ValueRun(registered, model, before);
+    }
+
+    /// <summary>Registers the model; true with the earlier version when this run had registered it already.</summary>
+    private async Task<(RegisteredModel Registered, bool Before)> RegisterAsync(ModelDescription description, byte[] artifact, IProgress<string>? progress,
+        CancellationToken cancellationToken)
+    {
+        var earlier = RunId is null ? null : await registry.FindRunAsync(description.ModelName, RunId, cancellationToken).ConfigureAwait(false);
+        var registered = earlier ?? await registry.RegisterAsync(description, artifact, cancellationToken).ConfigureAwait(false);
+        progress?.Report(earlier is null
+            ? string.Create(CultureInfo.InvariantCulture, $"{description.ModelName}: registered version {registered.Version}")
+            : string.Create(CultureInfo.InvariantCulture, $"{description.ModelName}: version {registered.Version} was registered by run {RunId} already; nothing written"));
+        return (registered, earlier is not null);
     }
 
     /// <summary>

@@ -51,6 +51,10 @@ public sealed class ModelRegistry
 
     /// <summary>
     /// Registers a model as the next version of its name, stamped with the current UTC time, in one commit.
+    /// Registration is idempotent by run id: when this model already has a version registered by
+    /// <see cref="ModelDescription.RunId"/> (a scheduler's retry of a training run killed after it registered), that
+    /// version is returned and nothing is written. The commit also records the run as a Delta <c>txn</c>, so two
+    /// registrations of one run at once register one version.
     /// An invalid description is an <see cref="ArgumentException"/> naming the field; nothing is written.
     /// </summary>
     public async Task<RegisteredModel> RegisterAsync(ModelDescription description, byte[] artifact, CancellationToken cancellationToken = default)
@@ -59,6 +63,7 @@ public sealed class ModelRegistry
         ArgumentNullException.ThrowIfNull(artifact);
         ModelRows.Validate(description, artifact);
         var sha256 = ModelRows.Sha256(artifact);
+        if (await FindRunAsync(description.ModelName, description.RunId, cancellationToken).ConfigureAwait(false) is { } registered) return registered;
         var now = _clock.GetUtcNow();
         var trainedAt = new DateTimeOffset(now.UtcTicks - now.UtcTicks % 10, TimeSpan.Zero); // Delta timestamps keep microseconds
         var staged = "__cdp_ml_registration_" + Guid.NewGuid().ToString("N");
@@ -72,10 +77,12 @@ public sealed class ModelRegistry
                 var result = await _writer.WriteAsync(_table, ModelRows.WithVersion(staged, version), WriteMode.Append, new WriteOptions
                 {
                     TableName = TableName,
-                    AppTransaction = (AppId(description.ModelName), version),
+                    AppTransactions = [(AppId(description.ModelName), version), (RunAppId(description.ModelName, description.RunId), 1)],
                     CommitInfo = new JsonObject { ["modelName"] = description.ModelName, ["modelVersion"] = version, ["runId"] = description.RunId },
                 }, cancellationToken).ConfigureAwait(false);
                 if (!result.AlreadyCommitted) return new RegisteredModel(description, version, trainedAt, sha256);
+                // Another registration of this run got there first: that is the run's version.
+                if (await FindRunAsync(description.ModelName, description.RunId, cancellationToken).ConfigureAwait(false) is { } theirs) return theirs;
                 // Another registration of this model claimed the version first: read again and claim the next.
             }
             throw RegistryErrors.TooManyRaces(Location, description.ModelName, MaxAttempts);
@@ -151,7 +158,23 @@ public sealed class ModelRegistry
         return bytes;
     }
 
+    /// <summary>The version of a model registered by a run, or null when that run registered none.</summary>
+    public async Task<RegisteredModel?> FindRunAsync(string modelName, string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(modelName);
+        ArgumentNullException.ThrowIfNull(runId);
+        if (await ScanAsync(cancellationToken).ConfigureAwait(false) is not { } scan) return null;
+        var result = await _engine.QueryAsync(
+            $"SELECT {ModelRows.Projection} FROM ({scan}) AS t WHERE {Match(modelName, null)} AND run_id = {Sql.Literal(runId)} " +
+            $"ORDER BY {Sql.Identifier(ModelRows.Version)} LIMIT 1", cancellationToken).ConfigureAwait(false);
+        return result.Rows.Count == 0 ? null : ModelRows.Parse(result.Rows[0], Location);
+    }
+
     private static string AppId(string modelName) => TableName + "/" + modelName;
+
+    // Hashed, so any run id gives an appId of one length and alphabet.
+    private static string RunAppId(string modelName, string runId)
+        => $"{TableName}-run/{modelName}/{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(runId)))[..32]}";
 
     private static string Match(string modelName, long? version)
         => $"{Sql.Identifier(ModelRows.ModelName)} = {Sql.Literal(modelName)}"

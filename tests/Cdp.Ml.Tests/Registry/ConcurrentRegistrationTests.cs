@@ -50,5 +50,34 @@ public sealed class ConcurrentRegistrationTests : IDisposable
         Assert.Equal(9, (await _lake.Registry(_lake.NewEngine()).RegisterAsync(ModelRegistryTests.Description(), ModelRegistryTests.Bytes(99))).Version);
     }
 
+    [Fact]
+    public async Task A_run_registers_one_version_of_a_model_however_often_it_is_retried_even_at_once()
+    {
+        // A scheduler retries a run that was killed after it registered, and two retries happen to start together.
+        using var start = new ManualResetEventSlim();
+        var retries = Enumerable.Range(1, 4).Select(i => Task.Run(async () =>
+        {
+            var registry = _lake.Registry(_lake.NewEngine());
+            start.Wait();
+            return await registry.RegisterAsync(ModelRegistryTests.Description("churn", "nightly-2025-03-14"), ModelRegistryTests.Bytes(i));
+        })).ToList();
+        start.Set();
+        var registered = await Task.WhenAll(retries);
+        Assert.All(registered, r => Assert.Equal((1L, "nightly-2025-03-14"), (r.Version, r.Description.RunId)));
+        Assert.Single(registered.Select(r => r.ArtifactSha256).Distinct());
+
+        var registry = _lake.Registry();
+        var again = await registry.RegisterAsync(ModelRegistryTests.Description("churn", "nightly-2025-03-14"), ModelRegistryTests.Bytes(9));
+        Assert.Equal((1L, registered[0].ArtifactSha256), (again.Version, again.ArtifactSha256));
+        Assert.Equal(1L, (await registry.FindRunAsync("churn", "nightly-2025-03-14"))!.Version);
+        Assert.Null(await registry.FindRunAsync("churn", "nightly-2025-03-15"));
+
+        // Another run is the next version; the same run id for another model is that model's own registration.
+        Assert.Equal(2, (await registry.RegisterAsync(ModelRegistryTests.Description("churn", "nightly-2025-03-15"), ModelRegistryTests.Bytes(10))).Version);
+        Assert.Equal(1, (await registry.RegisterAsync(ModelRegistryTests.Description("value", "nightly-2025-03-14"), ModelRegistryTests.Bytes(11))).Version);
+        Assert.Equal(["churn 1", "churn 2", "value 1"], (await registry.ListAsync()).Select(r => $"{r.ModelName} {r.Version}"));
+        Assert.Equal(3, (await _lake.Table.GetSnapshotAsync()).Files.Count);
+    }
+
     public void Dispose() => _lake.Dispose();
 }

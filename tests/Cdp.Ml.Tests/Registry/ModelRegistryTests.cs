@@ -125,7 +125,7 @@ public sealed class ModelRegistryTests : IDisposable
     public async Task Unknown_models_and_versions_are_errors_listing_what_exists()
     {
         var registry = _lake.Registry();
-        for (var i = 1; i <= 3; i++) await registry.RegisterAsync(Description(), Bytes(i));
+        for (var i = 1; i <= 3; i++) await registry.RegisterAsync(Description(runId: $"run-{i}"), Bytes(i));
         await registry.RegisterAsync(Description("value"), Bytes(4));
 
         var unknownModel = await Assert.ThrowsAsync<ModelRegistryException>(() => registry.ArtifactAsync("chrun", 1));
@@ -142,12 +142,12 @@ public sealed class ModelRegistryTests : IDisposable
     public async Task A_deleted_version_is_never_reused()
     {
         var registry = _lake.Registry();
-        await registry.RegisterAsync(Description(), Bytes(1));
-        await registry.RegisterAsync(Description(), Bytes(2));
+        await registry.RegisterAsync(Description(runId: "run-1"), Bytes(1));
+        await registry.RegisterAsync(Description(runId: "run-2"), Bytes(2));
         await new DeltaWriter(_lake.Engine).DeleteAsync(_lake.Table, "version = 2");
         Assert.Equal(1, (await registry.LatestAsync("churn"))!.Version);
 
-        Assert.Equal(3, (await registry.RegisterAsync(Description(), Bytes(3))).Version);
+        Assert.Equal(3, (await registry.RegisterAsync(Description(runId: "run-3"), Bytes(3))).Version);
         var missing = await Assert.ThrowsAsync<ModelRegistryException>(() => registry.ArtifactAsync("churn", 2));
         Assert.Contains("it has versions 1, 3 (latest 3)", missing.Message, StringComparison.Ordinal);
     }
@@ -156,8 +156,8 @@ public sealed class ModelRegistryTests : IDisposable
     public async Task Changed_artifact_bytes_are_detected_naming_the_model_and_version()
     {
         var registry = _lake.Registry();
-        await registry.RegisterAsync(Description(), Bytes(1));
-        await registry.RegisterAsync(Description(), Bytes(2));
+        await registry.RegisterAsync(Description(runId: "run-1"), Bytes(1));
+        await registry.RegisterAsync(Description(runId: "run-2"), Bytes(2));
         var recorded = (await registry.GetAsync("churn", 2))!.ArtifactSha256;
 
         // Someone rewrites version 2's bytes (one byte flipped) without going through the registry.

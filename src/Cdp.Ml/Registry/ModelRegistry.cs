@@ -18,7 +18,8 @@ namespace Cdp.Ml.Registry;
 /// skips a commit whose app id already holds that version or a later one, both in the snapshot it reads and in every
 /// commit that wins the put-if-absent race for a log entry before it; such a skipped registration re-reads the
 /// latest version and tries the next one. The next version is one past the larger of the highest row and the app
-/// transaction's version, so a version number is never reused, even after rows were deleted.
+/// transaction's version, so a version number is never reused, even after rows were deleted. A second app transaction
+/// per commit, for the description's run id, makes a run's retries register that model once.
 /// </remarks>
 public sealed class ModelRegistry
 {

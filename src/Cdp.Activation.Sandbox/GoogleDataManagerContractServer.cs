@@ -47,7 +47,12 @@ public sealed class GoogleDataManagerContractServer : ContractServer
     /// <summary>The token a request's <c>Authorization: Bearer</c> must carry.</summary>
     public string AccessToken { get; set; }
 
-    /// <summary>Per user list id: the members held, first identifier → all identifiers as sent.</summary>
+    /// <summary>
+    /// Per user list id: the members held, by the first identifier they were ingested with → their identifiers. As on
+    /// the platform, a list holds identifiers: an ingest adds the member's identifiers to the member any of them already
+    /// matches (an identifier it held before stays until removed), and a remove takes the given identifiers away,
+    /// dropping a member left with none.
+    /// </summary>
     public Dictionary<string, Dictionary<string, IReadOnlyList<string>>> UserLists { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Email hashes that appeared in any authenticated request, applied or not.</summary>
@@ -72,7 +77,7 @@ public sealed class GoogleDataManagerContractServer : ContractServer
 
     public int RemovedMembers { get; private set; }
 
-    /// <summary>Member operations that changed nothing: an ingest of identifiers already held, a remove of a member not held.</summary>
+    /// <summary>Member operations that changed nothing: an ingest of identifiers already held, a remove of identifiers not held.</summary>
     public int RedundantOperations { get; private set; }
 
     /// <summary>Requests refused with 400, per reason.</summary>
@@ -292,6 +297,26 @@ public sealed class GoogleDataManagerContractServer : ContractServer
     private static string? ConsentValue(JsonElement? consent, string name)
         => consent is { ValueKind: JsonValueKind.Object } c && c.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
+    // Per list: identifier → the keys of the members holding it, rebuilt when a test changed the list directly.
+    private readonly Dictionary<string, (int Count, Dictionary<string, HashSet<string>> Holders)> _indexes = new(StringComparer.Ordinal);
+
+    private Dictionary<string, HashSet<string>> HoldersOf(string list, Dictionary<string, IReadOnlyList<string>> held)
+    {
+        if (_indexes.TryGetValue(list, out var known) && known.Count == held.Count) return known.Holders;
+        var holders = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var (key, ids) in held)
+        {
+            foreach (var i in ids) Holder(holders, i).Add(key);
+        }
+        return holders;
+    }
+
+    private static HashSet<string> Holder(Dictionary<string, HashSet<string>> holders, string identifier)
+    {
+        if (!holders.TryGetValue(identifier, out var keys)) holders[identifier] = keys = new HashSet<string>(StringComparer.Ordinal);
+        return keys;
+    }
+
     private void Apply(bool ingest, List<string> lists, List<List<string>> members)
     {
         if (ingest) IngestRequests++;
@@ -299,22 +324,39 @@ public sealed class GoogleDataManagerContractServer : ContractServer
         foreach (var list in lists.Distinct(StringComparer.Ordinal))
         {
             var held = UserLists[list];
+            var holders = HoldersOf(list, held);
             foreach (var identifiers in members)
             {
-                var key = identifiers[0];
-                AppliedPerMember[key] = AppliedPerMember.GetValueOrDefault(key) + 1;
                 if (ingest)
                 {
+                    var key = identifiers[0];
+                    AppliedPerMember[key] = AppliedPerMember.GetValueOrDefault(key) + 1;
                     IngestedMembers++;
-                    if (held.TryGetValue(key, out var before) && before.SequenceEqual(identifiers)) RedundantOperations++;
-                    held[key] = identifiers;
+                    held.TryGetValue(key, out var before);
+                    // The identifiers as sent first, then those the member held before that were not sent again.
+                    var after = identifiers.Concat((before ?? []).Where(i => !identifiers.Contains(i))).ToList();
+                    if (before is not null && before.SequenceEqual(after)) RedundantOperations++;
+                    held[key] = after;
+                    foreach (var i in identifiers) Holder(holders, i).Add(key);
+                    continue;
                 }
-                else
+                RemovedMembers++;
+                var affected = identifiers.SelectMany(i => holders.GetValueOrDefault(i) ?? []).Distinct(StringComparer.Ordinal).Where(held.ContainsKey).ToList();
+                if (affected.Count == 0)
                 {
-                    RemovedMembers++;
-                    if (!held.Remove(key)) RedundantOperations++;
+                    AppliedPerMember[identifiers[0]] = AppliedPerMember.GetValueOrDefault(identifiers[0]) + 1;
+                    RedundantOperations++;
+                }
+                foreach (var key in affected)
+                {
+                    AppliedPerMember[key] = AppliedPerMember.GetValueOrDefault(key) + 1;
+                    var left = held[key].Where(i => !identifiers.Contains(i)).ToList();
+                    if (left.Count == 0) held.Remove(key);
+                    else held[key] = left;
+                    foreach (var i in identifiers) holders.GetValueOrDefault(i)?.Remove(key);
                 }
             }
+            _indexes[list] = (held.Count, holders);
         }
     }
 

@@ -327,6 +327,40 @@ public class MetaSyncTests
     }
 
     [Fact]
+    public async Task AnUpdateTakesTheReplacedEmailOrPhoneOffTheAudience()
+    {
+        await using var fx = new SyncFixture();
+        await MetaFixture.CreateMembershipAsync(fx, 200);
+        await using var server = MetaFixture.Server();
+        var meta = MetaFixture.Destination(server, MetaFixture.Limits(batch: 100));
+        Assert.True((await fx.NewSync().RunAsync([new(meta, MetaFixture.Request(meta))], "run-1"))[0].Complete);
+        var oldEmail = Sha256("person.11@example.com");
+        Assert.Contains(oldEmail, server.MembersOf(Audience));
+
+        // 11 changes email, 21 changes phone, 31 only first name (not a match key: nothing to take back).
+        await fx.Engine.ExecuteAsync("""
+            UPDATE membership SET email = 'New.Address.11@Example.COM' WHERE person_id = 11;
+            UPDATE membership SET phone = '+33699999021' WHERE person_id = 21;
+            UPDATE membership SET first_name = 'Renamed' WHERE person_id = 31;
+            """);
+        server.ResetCounters();
+        var report = (await fx.NewSync().RunAsync([new(meta, MetaFixture.Request(meta))], "run-2"))[0];
+
+        Assert.True(report.Complete, report.Error);
+        Assert.Equal((3, 3), (report.Plan.Updates, report.Accepted));
+        Assert.Equal(await MetaFixture.IntendedEmailsAsync(fx), server.MembersOf(Audience));
+        Assert.DoesNotContain(oldEmail, server.MembersOf(Audience));
+        Assert.Equal([Sha256("33610000011")], server.PersonWithEmail(Audience, Sha256("new.address.11@example.com"))!["PHONE"]);
+        Assert.Equal([Sha256("33699999021")], server.PersonWithEmail(Audience, Sha256("person.21@example.com"))!["PHONE"]);
+        Assert.Equal(2, server.UploadRequests); // the removal of the replaced identifiers, then the update
+
+        // Sent again unchanged, the update batch removes nothing more and leaves the same audience.
+        server.ResetCounters();
+        Assert.Equal(0, (await fx.NewSync().RunAsync([new(meta, MetaFixture.Request(meta))], "run-3"))[0].Plan.Operations);
+        Assert.Equal(0, server.Requests);
+    }
+
+    [Fact]
     public async Task AWrongTokenDisablesTheSyncWithMeta190AndIsNeverRetried()
     {
         await using var fx = new SyncFixture();

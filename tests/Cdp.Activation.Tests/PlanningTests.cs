@@ -59,6 +59,15 @@ public class PlanningTests
         Assert.Equal(85, plan.Counts.Held);
         Assert.Equal(85 - 4 - 4, plan.Counts.Unchanged);
         Assert.All(plan.Batches, b => Assert.All(b.Records, r => Assert.Equal(b.Operation, r.Operation)));
+
+        // An update carries the fields as last sent (from the ledger), so identifiers it replaces can be taken back.
+        var updates = plan.Batches.SelectMany(b => b.Records).Where(r => r.Operation == SyncOperation.Update).ToDictionary(r => r.PersonId);
+        Assert.Equal("changed1@example.org", updates[1].Fields[0]);
+        Assert.Equal("person1@example.com", updates[1].Sent![0]);
+        Assert.Equal(updates[1].Fields.Skip(1), updates[1].Sent!.Skip(1));
+        Assert.Null(updates[5].Fields[1]);
+        Assert.NotNull(updates[5].Sent![1]);
+        Assert.All(plan.Batches.SelectMany(b => b.Records).Where(r => r.Operation != SyncOperation.Update), r => Assert.Null(r.Sent));
     }
 
     [Fact]

@@ -31,6 +31,15 @@ internal sealed class PlanSteps(SyncRequest request, string prefix, ContactLimit
     private string SentFields(string fields, string alias) => string.Concat(request.ExportColumns.Select((c, i) =>
         $", coalesce(json_extract_string({fields}, {Sql.Literal("$." + JsonPathKey(c))}), CAST({alias}.{Sql.Identifier(c)} AS VARCHAR)) AS f{i}"));
 
+    /// <summary>
+    /// For an update (a held person, <c>h</c>, still qualifying, <c>c</c>): the export fields as last sent, aliased s0,
+    /// s1, ...; a field the ledger lacks counts as unchanged. NULL for an add.
+    /// </summary>
+    private string LastSentFields => string.Concat(request.ExportColumns.Select((c, i) =>
+        $", CASE WHEN h.person_id IS NULL THEN NULL ELSE coalesce(json_extract_string(h.fields, {Sql.Literal("$." + JsonPathKey(c))}), c.f{i}) END AS s{i}"));
+
+    private string NoSentFields => string.Concat(request.ExportColumns.Select((_, i) => $", CAST(NULL AS VARCHAR) AS s{i}"));
+
     private static string JsonPathKey(string column) => "\"" + column.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>The fingerprint: SHA-256 of the JSON array of the export fields (NULL and '' differ; no separator can collide).</summary>
@@ -89,7 +98,7 @@ internal sealed class PlanSteps(SyncRequest request, string prefix, ContactLimit
         yield return ("diff", $"""
             CREATE TEMP TABLE {T("diff")} AS
             SELECT c.person_id, CASE WHEN h.person_id IS NULL THEN 'add' ELSE 'update' END AS operation, c.fingerprint{FieldRefs("c")},
-                   r.person_id IS NOT NULL AS skipped, {capped} AS capped
+                   r.person_id IS NOT NULL AS skipped, {capped} AS capped{LastSentFields}
             FROM {T("current")} AS c
             LEFT JOIN (SELECT * FROM {T("held")} WHERE operation <> 'remove') AS h ON h.person_id = c.person_id
             LEFT JOIN {T("rejected")} AS r ON r.person_id = c.person_id AND r.fingerprint = c.fingerprint AND r.operation <> 'remove'
@@ -97,7 +106,7 @@ internal sealed class PlanSteps(SyncRequest request, string prefix, ContactLimit
             WHERE h.person_id IS NULL OR h.fingerprint <> c.fingerprint
             UNION ALL
             -- A remove identifies the person by the fields last sent; one the platform refused is not resent until they change.
-            SELECT h.person_id, 'remove' AS operation, h.fingerprint{SentFields("h.fields", "m")}, r.person_id IS NOT NULL AS skipped, false AS capped
+            SELECT h.person_id, 'remove' AS operation, h.fingerprint{SentFields("h.fields", "m")}, r.person_id IS NOT NULL AS skipped, false AS capped{NoSentFields}
             FROM (SELECT * FROM {T("held")} WHERE operation <> 'remove') AS h
             LEFT JOIN {Relation} AS m ON CAST(m.person_id AS BIGINT) = h.person_id
             LEFT JOIN {T("rejected")} AS r ON r.person_id = h.person_id AND r.fingerprint = h.fingerprint AND r.operation = 'remove'
@@ -138,7 +147,7 @@ internal sealed class PlanSteps(SyncRequest request, string prefix, ContactLimit
         """;
 
     public string DiffSql() => $"""
-        SELECT person_id, operation, fingerprint{string.Concat(request.ExportColumns.Select((_, i) => $", f{i}"))}
+        SELECT person_id, operation, fingerprint{string.Concat(request.ExportColumns.Select((_, i) => $", f{i}"))}{string.Concat(request.ExportColumns.Select((_, i) => $", s{i}"))}
         FROM {T("diff")} WHERE NOT skipped AND NOT capped
         ORDER BY operation, person_id
         """;

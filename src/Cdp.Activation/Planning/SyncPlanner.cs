@@ -137,7 +137,15 @@ public sealed class SyncPlanner
             chunkOperation = operation;
             var fields = new string?[fieldCount];
             for (var i = 0; i < fieldCount; i++) fields[i] = reader.IsDBNull(3 + i) ? null : reader.GetString(3 + i);
-            chunk.Add(new SyncRecord(reader.GetInt64(0), operation, reader.GetString(2), fields));
+            string?[]? sent = null;
+            if (operation == SyncOperation.Update)
+            {
+                sent = new string?[fieldCount];
+                for (var i = 0; i < fieldCount; i++) sent[i] = reader.IsDBNull(3 + fieldCount + i) ? null : reader.GetString(3 + fieldCount + i);
+                // Sent as it is now: nothing to take back (keeps the common update, another non-identifier field, light).
+                if (sent.AsSpan().SequenceEqual(fields)) sent = null;
+            }
+            chunk.Add(new SyncRecord(reader.GetInt64(0), operation, reader.GetString(2), fields) { Sent = sent });
         }, ct).ConfigureAwait(false);
         if (chunk is not null) batches.Add(new SyncBatch(null, chunkOperation, chunk));
         lap("read_records");

@@ -38,7 +38,15 @@ public static class SyncOperations
 /// (values may be null; a removed person's fields are null when they left the membership relation).
 /// <paramref name="Fingerprint"/> is the SHA-256 of the export fields the destination holds after this operation.
 /// </summary>
-public sealed record SyncRecord(long PersonId, SyncOperation Operation, string Fingerprint, IReadOnlyList<string?> Fields);
+public sealed record SyncRecord(long PersonId, SyncOperation Operation, string Fingerprint, IReadOnlyList<string?> Fields)
+{
+    /// <summary>
+    /// For an update: the export fields as last sent to the destination (from the ledger), so a destination that knows
+    /// people by their identifiers can remove the ones that changed. Null for adds and removes, and for an update whose
+    /// earlier send is not known (a batch resent after a crash).
+    /// </summary>
+    public IReadOnlyList<string?>? Sent { get; init; }
+}
 
 /// <summary>
 /// Records sent in one request. <paramref name="BatchId"/> is null for a batch the executor has not announced yet

@@ -134,16 +134,42 @@ public sealed class GoogleDataManagerDestination : IDestination
         }
         if (members.Count == 0) return DeliveryResponse.Accepted() with { Rejections = refused };
 
-        var body = GoogleRequestBody.Write(_options, batch.Operation, members);
-        using var request = new HttpRequestMessage(HttpMethod.Post, batch.Operation == SyncOperation.Remove ? _remove : _ingest)
+        // An update whose identifiers changed first removes the old ones from the list (the list is a set of identifiers).
+        if (Replaced(batch, columns) is { Count: > 0 } replaced)
+        {
+            var removed = await PostAsync(SyncOperation.Remove, replaced, cancellationToken).ConfigureAwait(false);
+            if (removed.Status != DeliveryStatus.Accepted) return removed;
+        }
+        var answer = await PostAsync(batch.Operation, members, cancellationToken).ConfigureAwait(false);
+        return answer.Status == DeliveryStatus.Accepted ? answer with { Rejections = refused } : answer;
+    }
+
+    /// <summary>For a batch of updates: per record, the identifiers as last sent that the update no longer holds.</summary>
+    private static List<IReadOnlyList<GoogleIdentifier>>? Replaced(DeliveryBatch batch, GoogleColumns columns)
+    {
+        if (batch.Operation != SyncOperation.Update) return null;
+        var replaced = new List<IReadOnlyList<GoogleIdentifier>>();
+        foreach (var record in batch.Records)
+        {
+            if (record.Sent is not { } sent) continue;
+            var now = GoogleMembers.Identifiers(record, columns);
+            var gone = GoogleMembers.Identifiers(record with { Fields = sent }, columns).Where(i => !now.Contains(i)).ToList();
+            if (gone.Count > 0) replaced.Add(gone);
+        }
+        return replaced;
+    }
+
+    private async Task<DeliveryResponse> PostAsync(SyncOperation operation, IReadOnlyList<IReadOnlyList<GoogleIdentifier>> members, CancellationToken cancellationToken)
+    {
+        var body = GoogleRequestBody.Write(_options, operation, members);
+        using var request = new HttpRequestMessage(HttpMethod.Post, operation == SyncOperation.Remove ? _remove : _ingest)
         {
             Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" } } },
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token());
         using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        var answer = Interpret(response.StatusCode, response.Headers.RetryAfter, _clock.GetUtcNow(), text);
-        return answer.Status == DeliveryStatus.Accepted ? answer with { Rejections = refused } : answer;
+        return Interpret(response.StatusCode, response.Headers.RetryAfter, _clock.GetUtcNow(), text);
     }
 
     /// <summary>The platform's answer as a value (see the class remarks).</summary>

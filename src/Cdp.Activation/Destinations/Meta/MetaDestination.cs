@@ -81,18 +81,30 @@ public sealed partial class MetaDestination : IDestination
         var (audienceId, failure) = await _audiences.ResolveAsync(batch.Audience, cancellationToken).ConfigureAwait(false);
         if (failure is not null) return failure;
 
+        // An update whose email, phone or advertiser id changed first takes the old ones off the audience.
+        if (MetaUpload.Replaced(_options.Name, batch, _options.FieldMap) is { } replaced)
+        {
+            var removed = await UploadAsync(HttpMethod.Delete, audienceId!, batch.Audience, replaced, cancellationToken).ConfigureAwait(false);
+            if (removed.Status != DeliveryStatus.Accepted) return removed;
+        }
         var method = batch.Operation == SyncOperation.Remove ? HttpMethod.Delete : HttpMethod.Post;
+        var answer = await UploadAsync(method, audienceId!, batch.Audience, upload, cancellationToken).ConfigureAwait(false);
+        return answer.Status == DeliveryStatus.Accepted ? answer with { Rejections = upload.Rejections } : answer;
+    }
+
+    private async Task<DeliveryResponse> UploadAsync(HttpMethod method, string audienceId, string audience, MetaUpload upload, CancellationToken cancellationToken)
+    {
         using var request = _audiences.Authorized(method, $"{_apiRoot}{audienceId}/users");
         request.Content = new ByteArrayContent(upload.Body()) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" } } };
         using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         var answer = MetaAnswer.Upload((int)response.StatusCode, body, response.Headers.RetryAfter,
             MetaAudienceDirectory.Header(response, "X-Business-Use-Case-Usage"), _clock.GetUtcNow());
-        if (answer.Response.Status == DeliveryStatus.Disabled) _audiences.Forget(batch.Audience);
+        if (answer.Response.Status == DeliveryStatus.Disabled) _audiences.Forget(audience);
         if (answer.Response.Status != DeliveryStatus.Accepted) return answer.Response;
         Interlocked.Add(ref _received, answer.Received);
         Interlocked.Add(ref _invalid, answer.Invalid);
-        return answer.Response with { Rejections = upload.Rejections };
+        return answer.Response;
     }
 
     private static void Validate(MetaOptions o)

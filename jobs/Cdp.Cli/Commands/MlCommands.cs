@@ -159,7 +159,16 @@ public sealed class MlTrainCommand(IAnsiConsole console) : MlCommand<MlTrainSett
 {
     internal override async Task<int> RunAsync(LakeSession session, MlLake lake, MlTrainSettings settings, Printer printer, IProgress<string> progress, CancellationToken ct)
     {
-        if (string.Equals(settings.Model, "value", StringComparison.OrdinalIgnoreCase))
+        var isValue = string.Equals(settings.Model, "value", StringComparison.OrdinalIgnoreCase);
+        var modelName = isValue ? MlPipeline.ValueModelName : Target(settings).ModelName;
+        // A retry of a run that registered this model already: nothing to train.
+        if (settings.RunId is { } runId && await lake.Registry.FindRunAsync(modelName, runId, ct) is { } earlier)
+        {
+            progress.Report($"{modelName}: version {earlier.Version} was registered by run {runId} already; nothing trained or written");
+            printer.Summary(Registered(earlier, before: true), MlOutput.Fields(earlier));
+            return ExitCodes.Success;
+        }
+        if (isValue)
         {
             var value = await lake.Pipeline(settings.RunId).TrainValueAsync(settings.Horizon, progress, ct);
             printer.Summary(Registered(value.Registered, value.AlreadyRegistered), MlOutput.Fields(value));
@@ -261,6 +270,23 @@ internal static class MlOutput
         yield return ("cv_brier", Math.Round(m.Brier, 4));
         yield return ("cv_top_decile_lift", Math.Round(m.TopDecileLift, 2));
         yield return ("top_features", string.Join(", ", run.Trained.Sweep.Importance.Take(5).Select(f => f.Column)));
+        yield return ("input_versions", string.Join(", ", r.Description.InputVersions.Select(kv => $"{kv.Key}@{kv.Value}")));
+    }
+
+    /// <summary>A registered version as the registry describes it (a retried run's, which was not trained again).</summary>
+    public static IEnumerable<(string Field, object? Value)> Fields(RegisteredModel r)
+    {
+        yield return ("model", r.ModelName);
+        yield return ("version", r.Version);
+        yield return ("run_id", r.Description.RunId);
+        yield return ("already_registered", true);
+        yield return ("algorithm", r.Description.Algorithm);
+        yield return ("trained_at", r.TrainedAt.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+        yield return ("training_cutoffs", string.Join(", ", r.Description.TrainingCutoffs.Select(Day)));
+        yield return ("horizon_days", r.Description.HorizonDays);
+        yield return ("rows", r.Description.Rows);
+        foreach (var (name, value) in r.Description.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal).Take(8))
+            yield return (name, Math.Round(value, 4));
         yield return ("input_versions", string.Join(", ", r.Description.InputVersions.Select(kv => $"{kv.Key}@{kv.Value}")));
     }
 

@@ -142,7 +142,7 @@ public sealed class SyncPlanner
             {
                 sent = new string?[fieldCount];
                 for (var i = 0; i < fieldCount; i++) sent[i] = reader.IsDBNull(3 + fieldCount + i) ? null : reader.GetString(3 + fieldCount + i);
-                // Sent as it is now: nothing to take back (keeps the common update, another non-identifier field, light).
+                // Equal only when the ledger kept no fields (written before it did): nothing known to take back.
                 if (sent.AsSpan().SequenceEqual(fields)) sent = null;
             }
             chunk.Add(new SyncRecord(reader.GetInt64(0), operation, reader.GetString(2), fields) { Sent = sent });

@@ -104,12 +104,11 @@ public sealed class MlPipeline(DuckDbEngine engine, FeatureSources sources, Mode
     private async Task<(RegisteredModel Registered, bool Before)> RegisterAsync(ModelDescription description, byte[] artifact, IProgress<string>? progress,
         CancellationToken cancellationToken)
     {
-        var earlier = RunId is null ? null : await registry.FindRunAsync(description.ModelName, RunId, cancellationToken).ConfigureAwait(false);
-        var registered = earlier ?? await registry.RegisterAsync(description, artifact, cancellationToken).ConfigureAwait(false);
-        progress?.Report(earlier is null
+        var (registered, written) = await registry.RegisterOnceAsync(description, artifact, cancellationToken).ConfigureAwait(false);
+        progress?.Report(written
             ? string.Create(CultureInfo.InvariantCulture, $"{description.ModelName}: registered version {registered.Version}")
-            : string.Create(CultureInfo.InvariantCulture, $"{description.ModelName}: version {registered.Version} was registered by run {RunId} already; nothing written"));
-        return (registered, earlier is not null);
+            : string.Create(CultureInfo.InvariantCulture, $"{description.ModelName}: version {registered.Version} was registered by run {description.RunId} already; nothing written"));
+        return (registered, !written);
     }
 
     /// <summary>

@@ -59,12 +59,16 @@ public sealed class ModelRegistry
     /// An invalid description is an <see cref="ArgumentException"/> naming the field; nothing is written.
     /// </summary>
     public async Task<RegisteredModel> RegisterAsync(ModelDescription description, byte[] artifact, CancellationToken cancellationToken = default)
+        => (await RegisterOnceAsync(description, artifact, cancellationToken).ConfigureAwait(false)).Model;
+
+    /// <summary>As <see cref="RegisterAsync"/>; <c>Written</c> is false when the run had registered this model already.</summary>
+    public async Task<(RegisteredModel Model, bool Written)> RegisterOnceAsync(ModelDescription description, byte[] artifact, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(description);
         ArgumentNullException.ThrowIfNull(artifact);
         ModelRows.Validate(description, artifact);
         var sha256 = ModelRows.Sha256(artifact);
-        if (await FindRunAsync(description.ModelName, description.RunId, cancellationToken).ConfigureAwait(false) is { } registered) return registered;
+        if (await FindRunAsync(description.ModelName, description.RunId, cancellationToken).ConfigureAwait(false) is { } registered) return (registered, false);
         var now = _clock.GetUtcNow();
         var trainedAt = new DateTimeOffset(now.UtcTicks - now.UtcTicks % 10, TimeSpan.Zero); // Delta timestamps keep microseconds
         var staged = "__cdp_ml_registration_" + Guid.NewGuid().ToString("N");
@@ -81,9 +85,9 @@ public sealed class ModelRegistry
                     AppTransactions = [(AppId(description.ModelName), version), (RunAppId(description.ModelName, description.RunId), 1)],
                     CommitInfo = new JsonObject { ["modelName"] = description.ModelName, ["modelVersion"] = version, ["runId"] = description.RunId },
                 }, cancellationToken).ConfigureAwait(false);
-                if (!result.AlreadyCommitted) return new RegisteredModel(description, version, trainedAt, sha256);
+                if (!result.AlreadyCommitted) return (new RegisteredModel(description, version, trainedAt, sha256), true);
                 // Another registration of this run got there first: that is the run's version.
-                if (await FindRunAsync(description.ModelName, description.RunId, cancellationToken).ConfigureAwait(false) is { } theirs) return theirs;
+                if (await FindRunAsync(description.ModelName, description.RunId, cancellationToken).ConfigureAwait(false) is { } theirs) return (theirs, false);
                 // Another registration of this model claimed the version first: read again and claim the next.
             }
             throw RegistryErrors.TooManyRaces(Location, description.ModelName, MaxAttempts);

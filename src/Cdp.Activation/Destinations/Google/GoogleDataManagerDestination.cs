@@ -126,37 +126,26 @@ public sealed class GoogleDataManagerDestination : IDestination
         var columns = GoogleMembers.Resolve(_options.Name, _options.FieldMap, batch.Columns);
         var members = new List<IReadOnlyList<GoogleIdentifier>>(batch.Records.Count);
         var refused = new Dictionary<long, string>();
+        // An update whose identifiers changed first removes the old ones from the list (the list is a set of identifiers).
+        var replaced = new List<IReadOnlyList<GoogleIdentifier>>();
         foreach (var record in batch.Records)
         {
             var identifiers = GoogleMembers.Identifiers(record, columns);
             if (identifiers.Count == 0) refused[record.PersonId] = "no_identifier";
             else members.Add(identifiers);
+            if (batch.Operation == SyncOperation.Update && record.Sent is { } sent
+                && GoogleMembers.Identifiers(record with { Fields = sent }, columns).Where(i => !identifiers.Contains(i)).ToList() is { Count: > 0 } gone)
+                replaced.Add(gone);
         }
         if (members.Count == 0) return DeliveryResponse.Accepted() with { Rejections = refused };
 
-        // An update whose identifiers changed first removes the old ones from the list (the list is a set of identifiers).
-        if (Replaced(batch, columns) is { Count: > 0 } replaced)
+        if (replaced.Count > 0)
         {
             var removed = await PostAsync(SyncOperation.Remove, replaced, cancellationToken).ConfigureAwait(false);
             if (removed.Status != DeliveryStatus.Accepted) return removed;
         }
         var answer = await PostAsync(batch.Operation, members, cancellationToken).ConfigureAwait(false);
         return answer.Status == DeliveryStatus.Accepted ? answer with { Rejections = refused } : answer;
-    }
-
-    /// <summary>For a batch of updates: per record, the identifiers as last sent that the update no longer holds.</summary>
-    private static List<IReadOnlyList<GoogleIdentifier>>? Replaced(DeliveryBatch batch, GoogleColumns columns)
-    {
-        if (batch.Operation != SyncOperation.Update) return null;
-        var replaced = new List<IReadOnlyList<GoogleIdentifier>>();
-        foreach (var record in batch.Records)
-        {
-            if (record.Sent is not { } sent) continue;
-            var now = GoogleMembers.Identifiers(record, columns);
-            var gone = GoogleMembers.Identifiers(record with { Fields = sent }, columns).Where(i => !now.Contains(i)).ToList();
-            if (gone.Count > 0) replaced.Add(gone);
-        }
-        return replaced;
     }
 
     private async Task<DeliveryResponse> PostAsync(SyncOperation operation, IReadOnlyList<IReadOnlyList<GoogleIdentifier>> members, CancellationToken cancellationToken)
